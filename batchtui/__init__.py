@@ -1,0 +1,3 @@
+"""batchtui: a keyboard-first terminal dashboard for the OpenAI Batch API."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,252 @@
+"""Pydantic models for the Batch and Files API.
+
+The spec types most fields as plain strings and integers, but servers send them
+absent or null (NOTES.md), and new fields and statuses appear over time. So only
+the seven fields the API always sends are required, every other field is
+optional, unknown fields are kept, and values are coerced leniently: Azure sends
+ISO-8601 timestamps and capitalised statuses, gateways send strings for numbers.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import datetime, timezone
+from typing import Any, Annotated
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+
+KNOWN_STATUSES = (
+    "validating",
+    "failed",
+    "in_progress",
+    "finalizing",
+    "completed",
+    "expired",
+    "cancelling",
+    "cancelled",
+)
+TERMINAL_STATUSES = frozenset({"failed", "completed", "expired", "cancelled"})
+CANCELLABLE_STATUSES = frozenset({"validating", "in_progress", "finalizing"})
+
+# Endpoints POST /batches accepts, in the order the spec lists them.
+BATCH_ENDPOINTS = (
+    "/v1/responses",
+    "/v1/chat/completions",
+    "/v1/embeddings",
+    "/v1/completions",
+    "/v1/moderations",
+    "/v1/images/generations",
+    "/v1/images/edits",
+    "/v1/videos",
+)
+
+_CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+def normalise_status(value: Any) -> str:
+    """Map 'InProgress', 'in-progress' and ' Completed ' to the API's snake_case."""
+    text = str(value).strip()
+    text = _CAMEL_BOUNDARY.sub("_", text)
+    return re.sub(r"[\s\-]+", "_", text).lower()
+
+
+def parse_timestamp(value: Any) -> int | None:
+    """Unix seconds from an int, float, numeric string or ISO-8601 string; None if unreadable."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return int(value) if math.isfinite(value) else None
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return None
+        try:
+            return int(float(text))
+        except ValueError:
+            pass
+        try:
+            parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+        if parsed.tzinfo is None:
+            # A naive ISO timestamp from a server is almost always UTC.
+            parsed = parsed.replace(tzinfo=timezone.utc)
+        return int(parsed.timestamp())
+    return None
+
+
+def _lenient_int(value: Any) -> int | None:
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if math.isfinite(value) else None
+    if isinstance(value, str):
+        try:
+            return int(float(value.strip()))
+        except ValueError:
+            return None
+    return None
+
+
+def _lenient_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float, bool)):
+        return str(value)
+    return None
+
+
+Timestamp = Annotated[int | None, BeforeValidator(parse_timestamp)]
+Count = Annotated[int | None, BeforeValidator(_lenient_int)]
+Text = Annotated[str | None, BeforeValidator(_lenient_text)]
+
+
+class _Lenient(BaseModel):
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+
+class RequestCounts(_Lenient):
+    total: Count = None
+    completed: Count = None
+    failed: Count = None
+
+    @property
+    def finished(self) -> int | None:
+        """Requests that have ended either way, or None when the server did not say."""
+        if self.completed is None and self.failed is None:
+            return None
+        return (self.completed or 0) + (self.failed or 0)
+
+
+class InputTokensDetails(_Lenient):
+    cached_tokens: Count = None
+
+
+class OutputTokensDetails(_Lenient):
+    reasoning_tokens: Count = None
+
+
+class Usage(_Lenient):
+    input_tokens: Count = None
+    input_tokens_details: InputTokensDetails | None = None
+    output_tokens: Count = None
+    output_tokens_details: OutputTokensDetails | None = None
+    total_tokens: Count = None
+
+    @field_validator("input_tokens_details", "output_tokens_details", mode="before")
+    @classmethod
+    def _drop_non_objects(cls, value: Any) -> Any:
+        return value if isinstance(value, dict) else None
+
+
+class BatchError(_Lenient):
+    code: Text = None
+    message: Text = None
+    param: Text = None
+    line: Count = None
+
+
+class BatchErrors(_Lenient):
+    object: Text = None
+    data: list[BatchError] = Field(default_factory=list)
+
+    @field_validator("data", mode="before")
+    @classmethod
+    def _objects_only(cls, value: Any) -> Any:
+        if not isinstance(value, list):
+            return []
+        return [item for item in value if isinstance(item, dict)]
+
+
+def _object_or_none(value: Any) -> Any:
+    return value if isinstance(value, dict) else None
+
+
+def _metadata(value: Any) -> dict[str, str] | None:
+    if not isinstance(value, dict):
+        return None
+    return {str(key): "" if item is None else str(item) for key, item in value.items()}
+
+
+class Batch(_Lenient):
+    """One batch job. Only what the API always sends is required."""
+
+    id: str
+    object: str = "batch"
+    endpoint: str
+    input_file_id: str
+    completion_window: str
+    status: Annotated[str, BeforeValidator(normalise_status)]
+    created_at: Annotated[int, BeforeValidator(parse_timestamp)]
+
+    model: Text = None
+    errors: Annotated[BatchErrors | None, BeforeValidator(_object_or_none)] = None
+    output_file_id: Text = None
+    error_file_id: Text = None
+    in_progress_at: Timestamp = None
+    expires_at: Timestamp = None
+    finalizing_at: Timestamp = None
+    completed_at: Timestamp = None
+    failed_at: Timestamp = None
+    expired_at: Timestamp = None
+    cancelling_at: Timestamp = None
+    cancelled_at: Timestamp = None
+    request_counts: Annotated[RequestCounts | None, BeforeValidator(_object_or_none)] = None
+    usage: Annotated[Usage | None, BeforeValidator(_object_or_none)] = None
+    metadata: Annotated[dict[str, str] | None, BeforeValidator(_metadata)] = None
+
+    @property
+    def is_terminal(self) -> bool:
+        return self.status in TERMINAL_STATUSES
+
+    @property
+    def is_cancellable(self) -> bool:
+        return self.status in CANCELLABLE_STATUSES
+
+    @property
+    def is_known_status(self) -> bool:
+        return self.status in KNOWN_STATUSES
+
+    @property
+    def extra_fields(self) -> dict[str, Any]:
+        """Fields this version of batchtui does not know, kept so they can be shown."""
+        return dict(self.model_extra or {})
+
+
+class BatchPage(_Lenient):
+    """One page of GET /batches. Cursors are ids; there is no 'before'."""
+
+    data: list[Batch]
+    first_id: Text = None
+    last_id: Text = None
+    has_more: bool = False
+    # Items the server sent that lacked what every batch must have; counted, not shown.
+    unreadable: int = Field(default=0, exclude=True)
+
+    @field_validator("has_more", mode="before")
+    @classmethod
+    def _bool(cls, value: Any) -> Any:
+        return bool(value) if value is not None else False
+
+    @property
+    def next_cursor(self) -> str | None:
+        """The `after` for the next page: last_id, or the last item's id when a server omits it."""
+        if self.last_id:
+            return self.last_id
+        return self.data[-1].id if self.data else None
+
+
+class FileObject(_Lenient):
+    id: str
+    object: str = "file"
+    bytes: Count = None
+    created_at: Timestamp = None
+    expires_at: Timestamp = None
+    filename: Text = None
+    purpose: Text = None
+    status: Text = None

@@ -1,0 +1,98 @@
+"""Command line: flags and environment → Settings → the App (or the demo)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Mapping, Sequence
+
+from batchtui import __version__
+from batchtui.config import ConfigError, Settings, load_settings
+
+EXIT_USAGE = 2
+
+DESCRIPTION = """\
+A keyboard-first terminal dashboard for the OpenAI Batch API and the servers
+that speak it (Azure OpenAI, OpenAI-compatible gateways).
+
+Reads OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_ORG_ID and OPENAI_PROJECT_ID like
+the official SDK; for Azure, AZURE_OPENAI_API_KEY, AZURE_OPENAI_ENDPOINT and
+OPENAI_API_VERSION. Flags override the environment. Try it without a key:
+batchtui --demo
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        # argparse's own wording, minus the usage block that buries the one line that matters.
+        self.exit(EXIT_USAGE, f"batchtui: {message}\nTry 'batchtui --help'.\n")
+
+
+def _number(kind: type, name: str):
+    def parse(text: str):
+        try:
+            return kind(text)
+        except ValueError:
+            noun = "a whole number" if kind is int else "a number"
+            raise argparse.ArgumentTypeError(f"{name} needs {noun}, not {text!r}") from None
+
+    return parse
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="batchtui",
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"batchtui {__version__}")
+    parser.add_argument("--demo", action="store_true", help="run against a simulated Batch API on this machine; no key needed")
+    parser.add_argument("--faults", action="store_true", help="with --demo: the simulator injects rate limits, errors and slow or garbled answers")
+    parser.add_argument("--hostile", action="store_true", help="with --demo: add batches with hostile and odd data (markup, control characters, unknown statuses)")
+    parser.add_argument("--base-url", metavar="URL", help="API base URL (default: $OPENAI_BASE_URL or https://api.openai.com/v1)")
+    parser.add_argument("--org", metavar="ID", help="organization id, sent as OpenAI-Organization (default: $OPENAI_ORG_ID)")
+    parser.add_argument("--project", metavar="ID", help="project id, sent as OpenAI-Project (default: $OPENAI_PROJECT_ID)")
+    parser.add_argument("--azure", action="store_true", help="talk to Azure OpenAI: api-key header, $AZURE_OPENAI_API_KEY and $AZURE_OPENAI_ENDPOINT")
+    parser.add_argument("--azure-endpoint", metavar="URL", help="Azure resource URL, e.g. https://NAME.openai.azure.com (implies --azure)")
+    parser.add_argument("--api-version", metavar="VERSION", help="Azure api-version query parameter for the older dated API (default: $OPENAI_API_VERSION)")
+    parser.add_argument("--refresh", type=_number(float, "--refresh"), default=5.0, metavar="SECONDS", help="seconds between automatic refreshes, 1-3600 (default 5)")
+    parser.add_argument("--page-size", type=_number(int, "--page-size"), default=20, metavar="N", help="batches per page, 1-100 (default 20)")
+    return parser
+
+
+def parse_settings(args: argparse.Namespace, environ: Mapping[str, str]) -> Settings:
+    if (args.faults or args.hostile) and not args.demo:
+        raise ConfigError("--faults and --hostile only apply to the simulated API: add --demo.")
+    settings = load_settings(
+        {} if args.demo else environ,
+        base_url=args.base_url,
+        organization=args.org,
+        project=args.project,
+        azure=args.azure,
+        azure_endpoint=args.azure_endpoint,
+        api_version=args.api_version,
+        refresh_seconds=args.refresh,
+        page_size=args.page_size,
+    )
+    if not args.demo and not settings.api_key:
+        variable = "AZURE_OPENAI_API_KEY" if settings.azure else "OPENAI_API_KEY"
+        raise ConfigError(f"no API key: set {variable}, or try the simulated API with 'batchtui --demo'.")
+    return settings
+
+
+def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = parse_settings(args, os.environ if environ is None else environ)
+    except ConfigError as error:
+        print(f"batchtui: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.demo:
+        from batchtui.demo import run_demo
+
+        return run_demo(settings, faults=args.faults, hostile=args.hostile)
+    from batchtui.ui.app import BatchApp
+
+    BatchApp(settings).run()
+    return 0

@@ -1,0 +1,25 @@
+"""`batchtui --demo`: the simulator on a loopback port, and the same client and app pointed at it."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from batchtui.config import Settings
+from batchtui.sim import SimConfig, Simulator
+
+# The simulator checks this key like a real server would; it is not a secret.
+DEMO_KEY = "sk-demo-not-a-real-key"
+
+
+def run_demo(settings: Settings, *, faults: bool = False, hostile: bool = False) -> int:
+    from batchtui.ui.app import BatchApp
+
+    simulator = Simulator(SimConfig(api_key=DEMO_KEY, faults=faults, hostile=hostile))
+    base_url = simulator.start(host="127.0.0.1", port=0)
+    try:
+        demo_settings = replace(settings, api_key=DEMO_KEY, base_url=base_url, azure=False, api_version=None)
+        label = "demo · simulated Batch API on this machine" + (" · faults on" if faults else "")
+        BatchApp(demo_settings, server_label=label).run()
+    finally:
+        simulator.stop()
+    return 0

@@ -1,0 +1,63 @@
+"""The App: global keys, the theme, the stylesheet, and the main screen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import App
+from textual.binding import Binding
+from textual.screen import Screen
+
+from batchtui.api.client import BatchClient
+from batchtui.clock import Clock, SystemClock
+from batchtui.config import Settings
+from batchtui.ui.screens.batches import BatchesScreen
+from batchtui.ui.screens.help import HelpScreen
+
+
+def stylesheet_dir() -> Path:
+    """Inside the wheel the styles sit in the package; in a checkout, at the top level."""
+    package = Path(__file__).resolve().parent.parent
+    installed = package / "styles"
+    return installed if installed.is_dir() else package.parent / "styles"
+
+
+class BatchApp(App):
+    TITLE = "batchtui"
+    CSS_PATH = [stylesheet_dir() / "app.tcss"]
+    BINDINGS = [
+        Binding("question_mark", "help", "Help", key_display="?", id="help", tooltip="Show every key"),
+        Binding("q", "quit", "Quit", id="quit", tooltip="Quit batchtui"),
+    ]
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        client: BatchClient | None = None,
+        clock: Clock | None = None,
+        server_label: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.settings = settings
+        self.client = client or BatchClient(settings.client_config())
+        self.clock = clock or SystemClock()
+        self.server_label = server_label or settings.server_label
+
+    def get_default_screen(self) -> Screen:
+        return BatchesScreen(
+            self.client,
+            self.clock,
+            page_size=self.settings.page_size,
+            refresh_seconds=self.settings.refresh_seconds,
+            server_label=self.server_label,
+            key_hint="AZURE_OPENAI_API_KEY" if self.settings.azure else "OPENAI_API_KEY",
+        )
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen([*BatchesScreen.BINDINGS, *self.BINDINGS]))
+
+    async def on_unmount(self) -> None:
+        await self.client.aclose()

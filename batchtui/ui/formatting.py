@@ -1,0 +1,147 @@
+"""Pure helpers that turn batch data into safe, compact text for the screen.
+
+Server text is data: everything from the server goes through `clean()` and into
+`rich.text.Text`, never into a markup string, so `[bold]` stays literal and an
+escape sequence cannot reach the terminal.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import time
+from collections.abc import Mapping
+
+from rich.cells import cell_len
+from rich.text import Text
+
+from batchtui.api.models import RequestCounts
+
+# C0 controls, DEL, C1 controls, and the bidi overrides that can reorder what a line appears to say.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _picture(match: re.Match[str]) -> str:
+    char = match.group()
+    code = ord(char)
+    if code < 0x20:
+        return chr(0x2400 + code)  # the Unicode control pictures: ␛ for ESC, ␀ for NUL
+    if code == 0x7F:
+        return "␡"
+    return "�"
+
+
+def clean(value: object, *, single_line: bool = True) -> str:
+    """Server text made harmless: control characters shown as pictures, never executed."""
+    text = "" if value is None else str(value)
+    if not single_line:
+        text = text.replace("\r\n", "\n")
+        return "\n".join(_UNSAFE.sub(_picture, line) for line in text.split("\n"))
+    return _UNSAFE.sub(_picture, text)
+
+
+def truncate(text: str, width: int) -> str:
+    """Cut to `width` terminal cells (wide characters count double), ending in an ellipsis."""
+    if width <= 0:
+        return ""
+    if cell_len(text) <= width:
+        return text
+    out: list[str] = []
+    used = 0
+    for char in text:
+        size = cell_len(char)
+        if used + size > width - 1:
+            break
+        out.append(char)
+        used += size
+    return "".join(out) + "…"
+
+
+def safe_text(value: object, style: str = "", width: int | None = None) -> Text:
+    text = clean(value)
+    if width is not None:
+        text = truncate(text, width)
+    return Text(text, style=style, no_wrap=width is not None, overflow="ellipsis")
+
+
+def relative(seconds: float) -> str:
+    """'3s', '5m', '2h 10m', '3d 4h' for a duration; absurd values still read as something."""
+    if not math.isfinite(seconds):
+        return "?"
+    seconds = abs(int(seconds))
+    if seconds < 60:
+        return f"{seconds}s"
+    minutes, sec = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes}m" if minutes >= 10 or not sec else f"{minutes}m {sec}s"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 24:
+        return f"{hours}h {minutes}m" if minutes else f"{hours}h"
+    days, hours = divmod(hours, 24)
+    if days < 365:
+        return f"{days}d {hours}h" if hours and days < 10 else f"{days}d"
+    return f"{days // 365}y"
+
+
+def age(timestamp: int | None, now: float) -> str:
+    if timestamp is None:
+        return "—"
+    delta = now - timestamp
+    return f"{relative(delta)} ago" if delta >= 0 else f"in {relative(delta)}"
+
+
+def local_time(timestamp: int | None) -> str:
+    if timestamp is None:
+        return "—"
+    try:
+        return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(timestamp))
+    except (OverflowError, OSError, ValueError):
+        return f"{timestamp} (not a valid time)"
+
+
+def percent(counts: RequestCounts | None) -> float | None:
+    """Fraction finished, 0..1, or None when the server did not give enough to tell."""
+    if counts is None or not counts.total or counts.total <= 0:
+        return None
+    finished = counts.finished
+    if finished is None:
+        return None
+    return max(0.0, min(1.0, finished / counts.total))
+
+
+def progress_bar(fraction: float, width: int, fill_style: str = "") -> Text:
+    """A bar of `width` cells: eighth-blocks for the done part on a thin track."""
+    eighths = "▏▎▍▌▋▊▉"
+    filled = fraction * width
+    full = int(filled)
+    rest = int((filled - full) * 8)
+    done = "█" * full + (eighths[rest - 1] if rest and full < width else "")
+    bar = Text()
+    bar.append(done, style=fill_style)
+    bar.append("─" * (width - cell_len(done)), style="dim")
+    return bar
+
+
+def progress_cell(counts: RequestCounts | None, bar_width: int = 10, fill_style: str = "") -> Text:
+    fraction = percent(counts)
+    if counts is None or fraction is None:
+        if counts is not None and counts.total == 0:
+            return Text("0 requests", style="dim")
+        return Text("—", style="dim")
+    text = progress_bar(fraction, bar_width, fill_style)
+    text.append(f" {fraction * 100:3.0f}% ")
+    text.append(f"{counts.finished:,}/{counts.total:,}", style="dim")
+    if counts.failed:
+        text.append(f" ✗{counts.failed:,}", style="bold")
+    return text
+
+
+def metadata_summary(metadata: Mapping[str, str] | None, width: int) -> Text:
+    if not metadata:
+        return Text("")
+    joined = ", ".join(f"{clean(key)}={clean(value)}" for key, value in metadata.items())
+    return Text(truncate(joined, width), no_wrap=True)
+
+
+def thousands(value: int | None) -> str:
+    return "—" if value is None else f"{value:,}"

@@ -1,0 +1,420 @@
+"""The main screen: a page of batches, the selected one in detail, and a live status line.
+
+This screen owns the truth: which page is shown and the cursors to get back to
+earlier ones (the API has no `before`), the selected batch id, whether the
+refresh is paused, when data was last fetched, and the last error. Widgets only
+render what they are given.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.events import ScreenResume, ScreenSuspend
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import DataTable, Footer, Static
+
+from batchtui.api.client import BatchClient, RetryNotice
+from batchtui.api.errors import APIStatusError, AuthenticationError, BatchAPIError, describe
+from batchtui.api.models import Batch, BatchPage
+from batchtui.clock import Clock
+from batchtui.ui.formatting import clean, local_time, relative, truncate
+from batchtui.ui.screens.confirm_cancel import ConfirmCancel
+from batchtui.ui.screens.error_details import ErrorDetails
+from batchtui.ui.widgets.batch_detail import BatchDetail
+from batchtui.ui.widgets.batch_table import BatchTable
+from batchtui.ui.widgets.status_line import StatusLine
+
+
+class BatchesScreen(Screen):
+    BINDINGS = [
+        Binding("n", "next_page", "Next page", id="next_page", tooltip="Next page of older batches"),
+        Binding("p", "previous_page", "Prev page", id="previous_page", tooltip="Previous page"),
+        Binding("r", "refresh_now", "Refresh", id="refresh_now", tooltip="Refresh the page now"),
+        Binding("space", "toggle_pause", "Pause", id="toggle_pause", tooltip="Pause or resume automatic refresh"),
+        Binding("c", "cancel_batch", "Cancel batch", id="cancel_batch", tooltip="Cancel the selected batch (asks first)"),
+        Binding("y", "copy_id", "Copy id", id="copy_id", tooltip="Copy the selected batch id to the clipboard"),
+        Binding("E", "show_error", "Error details", id="show_error", tooltip="Show the last error in full"),
+        Binding("escape", "focus_table", "Back", show=False, id="focus_table"),
+    ]
+
+    def __init__(
+        self,
+        client: BatchClient,
+        clock: Clock,
+        *,
+        page_size: int,
+        refresh_seconds: float,
+        server_label: str,
+        key_hint: str = "OPENAI_API_KEY",
+    ) -> None:
+        super().__init__()
+        self.client = client
+        self.clock = clock
+        self.page_size = page_size
+        self.refresh_seconds = refresh_seconds
+        self.server_label = server_label
+        self.key_hint = key_hint
+
+        # cursors[i] is the `after` that loads page i+1; page 1 has none.
+        self.cursors: list[str | None] = [None]
+        self.page: BatchPage | None = None
+        self.selected_id: str | None = None
+        self.paused = False
+        self.loading = False
+        self.fetched_at: float | None = None
+        self.next_refresh_at: float | None = None
+        self.error: BatchAPIError | None = None
+        self.error_at: float | None = None
+        self.retry_notice: RetryNotice | None = None
+        self.retry_at: float | None = None
+        self.paging_note: str | None = None
+
+        self._refresh_timer: Timer | None = None
+        self._suspended = False
+        self._load_generation = 0
+
+    # Layout
+
+    def compose(self) -> ComposeResult:
+        title = Text("batchtui", style="bold")
+        title.append("  ·  ")
+        title.append(clean(self.server_label))
+        yield Static(title, id="title-bar")
+        yield BatchTable(id="batch-table")
+        yield Static(id="notice")
+        yield BatchDetail(id="detail")
+        yield StatusLine(id="status-line")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.client.on_retry = self._on_retry
+        self.set_interval(1.0, self._render_status)
+        self._show_notice(Text("Loading batches…", style="dim"))
+        self._load(0, cursor=None)
+
+    @property
+    def table(self) -> BatchTable:
+        return self.query_one(BatchTable)
+
+    @property
+    def page_number(self) -> int:
+        return len(self.cursors)
+
+    @property
+    def selected_batch(self) -> Batch | None:
+        if self.page is None or self.selected_id is None:
+            return None
+        return next((batch for batch in self.page.data if batch.id == self.selected_id), None)
+
+    # Loading
+
+    def _load(self, page_index: int, cursor: str | None) -> None:
+        self._load_generation += 1
+        self._stop_timer()
+        self.loading = True
+        self._render_status()
+        self.load_page(page_index, cursor, self._load_generation)
+
+    @work(exclusive=True, group="page")
+    async def load_page(self, page_index: int, cursor: str | None, generation: int) -> None:
+        try:
+            page = await self.client.list_batches(after=cursor, limit=self.page_size)
+        except BatchAPIError as error:
+            self._fetch_failed(error)
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:  # noqa: BLE001 - a bug must still reach the user as words
+            self._fetch_failed(BatchAPIError(describe(error)))
+        else:
+            self._page_loaded(page_index, cursor, page)
+        finally:
+            # A superseded load must not re-arm the timer: the newer load owns it.
+            if generation == self._load_generation:
+                self.loading = False
+                self.retry_notice = None
+                self._arm_timer()
+                self._render_status()
+
+    def _page_loaded(self, page_index: int, cursor: str | None, page: BatchPage) -> None:
+        now = self.clock.now()
+        moving_forward = page_index >= len(self.cursors)
+        if moving_forward:
+            refusal = self._refuse_forward(page)
+            if refusal:
+                self.paging_note = refusal
+                self.refresh_bindings()
+                return
+            self.cursors.append(cursor)
+        else:
+            del self.cursors[page_index + 1 :]
+        self.paging_note = None
+        self.page = page
+        self.fetched_at = now
+        self.error = None
+        self.table.remove_class("-stale")
+        if page.data:
+            self.table.show_batches(page.data, now, keep_id=self.selected_id)
+            self._show_table()
+            self.selected_id = self.table.selected_id
+        else:
+            self.table.show_batches([], now)
+            self.selected_id = None
+            self._show_notice(self._empty_text())
+        self._show_detail()
+        self.refresh_bindings()
+
+    def _refuse_forward(self, page: BatchPage) -> str | None:
+        """Why the page the server sent as 'next' cannot be shown, if it cannot."""
+        if not page.data:
+            return "No more batches after this page."
+        current = {batch.id for batch in self.page.data} if self.page else set()
+        if current & {batch.id for batch in page.data}:
+            # has_more with a cursor that does not advance: seen on mocks and some gateways.
+            return "The server sent the same batches again for the next page; paging stopped here."
+        return None
+
+    def _fetch_failed(self, error: BatchAPIError) -> None:
+        self.error = error
+        self.error_at = self.clock.now()
+        if isinstance(error, AuthenticationError):
+            self._show_notice(self._auth_text(error))
+        elif self.page is None:
+            self._show_notice(self._failure_text(error))
+        else:
+            self.table.add_class("-stale")
+        self.refresh_bindings()
+
+    def _on_retry(self, notice: RetryNotice) -> None:
+        self.retry_notice = notice
+        self.retry_at = self.clock.now() + notice.delay
+        self._render_status()
+
+    # Refresh timer: one-shot, re-armed after each load, so two refreshes are never in flight.
+
+    def _arm_timer(self) -> None:
+        self._stop_timer()
+        if self.paused or self._suspended:
+            self.next_refresh_at = None
+            return
+        self.next_refresh_at = self.clock.now() + self.refresh_seconds
+        self._refresh_timer = self.set_timer(self.refresh_seconds, self._timer_fired)
+
+    def _stop_timer(self) -> None:
+        if self._refresh_timer is not None:
+            self._refresh_timer.stop()
+            self._refresh_timer = None
+
+    def _timer_fired(self) -> None:
+        self._refresh_timer = None
+        if not (self.paused or self._suspended or self.loading):
+            self._reload_current()
+
+    def _reload_current(self) -> None:
+        index = self.page_number - 1
+        self._load(index, self.cursors[index])
+
+    @on(ScreenSuspend)
+    def _pause_while_covered(self) -> None:
+        # A modal is open: no refresh may change what it is asking about underneath it.
+        self._suspended = True
+        self._stop_timer()
+
+    @on(ScreenResume)
+    def _resume_when_uncovered(self) -> None:
+        if not self._suspended:
+            return
+        self._suspended = False
+        if not self.loading:
+            self._arm_timer()
+        self._render_status()
+
+    # Selection
+
+    @on(DataTable.RowHighlighted, "#batch-table")
+    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.selected_id = event.row_key.value
+        self._show_detail()
+        self.refresh_bindings()
+
+    @on(DataTable.RowSelected, "#batch-table")
+    def _row_selected(self) -> None:
+        self.query_one(BatchDetail).focus()
+
+    def _show_detail(self) -> None:
+        self.query_one(BatchDetail).show(self.selected_batch, self.clock.now())
+
+    # Actions
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "next_page":
+            return True if self.page and self.page.has_more and not self.paging_note else None
+        if action == "previous_page":
+            return True if self.page_number > 1 else None
+        if action == "cancel_batch":
+            batch = self.selected_batch
+            return True if batch is not None and batch.is_cancellable else None
+        if action == "copy_id":
+            return True if self.selected_id else None
+        if action == "show_error":
+            return self.error is not None
+        return True
+
+    def action_next_page(self) -> None:
+        if self.check_action("next_page", ()) and self.page is not None:
+            self._load(self.page_number, self.page.next_cursor)
+
+    def action_previous_page(self) -> None:
+        if self.page_number > 1:
+            index = self.page_number - 2
+            self._load(index, self.cursors[index])
+
+    def action_refresh_now(self) -> None:
+        self._reload_current()
+
+    def action_toggle_pause(self) -> None:
+        self.paused = not self.paused
+        if self.paused:
+            self._stop_timer()
+            self.next_refresh_at = None
+        elif not self.loading:
+            self._arm_timer()
+        self._render_status()
+
+    def action_copy_id(self) -> None:
+        if self.selected_id:
+            self.app.copy_to_clipboard(self.selected_id)
+            self.notify(Text(f"Copied {clean(self.selected_id)}"), title="Clipboard", timeout=3)
+
+    def action_focus_table(self) -> None:
+        self.table.focus()
+
+    def action_show_error(self) -> None:
+        if self.error is not None:
+            self.app.push_screen(ErrorDetails(self.error.details(), self.error_at))
+
+    def action_cancel_batch(self) -> None:
+        batch = self.selected_batch
+        if batch is not None and batch.is_cancellable:
+            self.confirm_and_cancel(batch)
+
+    @work(exclusive=True, group="cancel")
+    async def confirm_and_cancel(self, batch: Batch) -> None:
+        if not await self.app.push_screen_wait(ConfirmCancel(batch)):
+            self.notify(Text(f"{clean(batch.id)} keeps running."), timeout=3)
+            return
+        try:
+            updated = await self.client.cancel_batch(batch.id)
+        except APIStatusError as error:
+            updated = await self._cancel_outcome(batch.id)
+            if updated is None:
+                self.notify(Text(f"Could not cancel {clean(batch.id)}: {clean(error.describe())}"), severity="error")
+                return
+        except BatchAPIError as error:
+            self.notify(Text(f"Could not cancel {clean(batch.id)}: {clean(error.describe())}"), severity="error")
+            return
+        self._replace_batch(updated)
+        self.notify(Text(f"Cancelling {clean(batch.id)}: it can take a few minutes to stop."), timeout=5)
+
+    async def _cancel_outcome(self, batch_id: str) -> Batch | None:
+        """After a refused cancel: if an earlier, retried attempt got through, the batch says so."""
+        try:
+            current = await self.client.retrieve_batch(batch_id)
+        except BatchAPIError:
+            return None
+        return current if current.status in ("cancelling", "cancelled") else None
+
+    def _replace_batch(self, updated: Batch) -> None:
+        if self.page is None:
+            return
+        self.page.data = [updated if batch.id == updated.id else batch for batch in self.page.data]
+        self.table.show_batches(self.page.data, self.clock.now(), keep_id=self.selected_id)
+        self._show_detail()
+        self.refresh_bindings()
+
+    # What the user reads
+
+    def _show_table(self) -> None:
+        self.query_one("#notice").display = False
+        self.table.display = True
+
+    def _show_notice(self, text: Text) -> None:
+        notice = self.query_one("#notice", Static)
+        notice.update(text)
+        notice.display = True
+        self.table.display = False
+
+    def _empty_text(self) -> Text:
+        if self.page_number > 1:
+            return Text("This page is empty now. Press p to go back.", style="dim")
+        text = Text("No batches yet.\n\n", style="bold")
+        text.append(
+            "This account has no batch jobs. Batches you create with the API, the SDK or the "
+            "dashboard show up here on the next refresh.",
+        )
+        return text
+
+    def _auth_text(self, error: APIStatusError) -> Text:
+        text = Text("API key rejected\n\n", style="bold")
+        text.append(f"{clean(self.server_label)} refused the key (HTTP {error.status_code}).\n")
+        text.append("The server said: ")
+        text.append(clean(error.message), style="italic")
+        text.append(f"\n\nCheck {self.key_hint} (and the base URL), then restart batchtui. Press r to try again.")
+        return text
+
+    def _failure_text(self, error: BatchAPIError) -> Text:
+        text = Text("Could not load batches\n\n", style="bold")
+        text.append(clean(describe(error)))
+        text.append(f"\n\nRetrying every {relative(self.refresh_seconds)}; r retries now, E shows details.")
+        return text
+
+    def _render_status(self) -> None:
+        if not self.is_mounted:
+            return
+        now = self.clock.now()
+        self.query_one(StatusLine).show(self._page_info(), self._fetch_info(now), problem=self.error is not None)
+
+    def _page_info(self) -> Text:
+        text = Text(f"Page {self.page_number}", style="bold")
+        shown = len(self.page.data) if self.page else 0
+        text.append(f" · {shown} of {self.page_size} per page")
+        if self.paging_note:
+            text.append(f" · {self.paging_note}", style="italic")
+        elif self.page is not None:
+            text.append(" · more → n" if self.page.has_more else " · last page")
+        if self.page is not None and self.page.unreadable:
+            text.append(f" · {self.page.unreadable} unreadable item(s) skipped", style="italic")
+        return text
+
+    def _fetch_info(self, now: float) -> Text:
+        if self.retry_notice is not None and self.retry_at is not None:
+            wait = max(0.0, self.retry_at - now)
+            label = "Rate limited" if self.retry_notice.rate_limited else truncate(clean(self.retry_notice.reason), 60)
+            return Text(f"{label} · retrying in {relative(wait)} (retry {self.retry_notice.attempt})", style="bold")
+        fetched = (
+            f"{local_time(int(self.fetched_at))[11:]} ({relative(now - self.fetched_at)} ago)"
+            if self.fetched_at is not None
+            else None
+        )
+        if self.error is not None:
+            text = Text("⚠ ", style="bold")
+            if fetched is not None:
+                text.append(f"Stale, from {fetched} · ", style="bold")
+            text.append(truncate(clean(describe(self.error)), 70))
+            text.append(" · E details")
+            return text
+        if fetched is None:
+            return Text("Loading…" if self.loading else "Nothing loaded yet")
+        if self.loading:
+            return Text(f"Refreshing… · updated {fetched}")
+        if self.paused:
+            return Text(f"⏸ Paused · updated {fetched} · space resumes")
+        text = Text(f"Updated {fetched}")
+        if self.next_refresh_at is not None:
+            text.append(f" · next in {relative(max(0.0, self.next_refresh_at - now))}")
+        return text

@@ -1,0 +1,151 @@
+"""The list of batches: one row per batch, keyed by batch id, updated in place."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.widgets import DataTable
+
+from batchtui.api.models import Batch
+from batchtui.ui.formatting import age, metadata_summary, progress_cell, safe_text
+
+# Column key, label, width in cells. Widths are fixed so a refresh never makes the table jump.
+COLUMNS: tuple[tuple[str, str, int], ...] = (
+    ("id", "ID", 24),
+    ("status", "Status", 12),
+    ("endpoint", "Endpoint", 17),
+    ("model", "Model", 16),
+    ("progress", "Progress", 30),
+    ("created", "Created", 9),
+    ("metadata", "Metadata", 24),
+)
+MIN_METADATA_WIDTH = 12
+METADATA_TEXT_LIMIT = 300
+CELL_PADDING = 2  # DataTable pads each cell by one on either side
+_WIDTH = {key: width for key, _, width in COLUMNS}
+
+# Status → theme variable; colours come from the theme, so every theme stays readable.
+STATUS_COLOURS: Mapping[str, str] = {
+    "validating": "text-primary",
+    "in_progress": "text-primary",
+    "finalizing": "text-primary",
+    "completed": "text-success",
+    "failed": "text-error",
+    "expired": "text-warning",
+    "cancelling": "text-warning",
+    "cancelled": "text-warning",
+}
+
+
+def status_text(status: str, theme: Mapping[str, str], width: int | None = None) -> Text:
+    variable = STATUS_COLOURS.get(status)
+    if variable is None:
+        # A status this version has never heard of: shown as sent, marked as unknown.
+        return safe_text(f"{status}?", style="italic", width=width)
+    style = f"bold {theme.get(variable, '')}".strip() if status in ("in_progress", "failed") else theme.get(variable, "")
+    return safe_text(status, style=style, width=width)
+
+
+def short_endpoint(endpoint: str) -> str:
+    return endpoint[4:] if endpoint.startswith("/v1/") else endpoint
+
+
+class _OrderedIdCell(Text):
+    """The id cell also carries the row's position in the server's order, for sorting."""
+
+    position: int = 0
+
+
+def row_cells(batch: Batch, now: float, theme: Mapping[str, str], position: int) -> dict[str, Text]:
+    id_cell = _OrderedIdCell(safe_text(batch.id, width=_WIDTH["id"]).plain, no_wrap=True)
+    id_cell.position = position
+    return {
+        "id": id_cell,
+        "status": status_text(batch.status, theme, width=_WIDTH["status"]),
+        "endpoint": safe_text(short_endpoint(batch.endpoint), width=_WIDTH["endpoint"]),
+        "model": safe_text(batch.model or "—", style="" if batch.model else "dim", width=_WIDTH["model"]),
+        "progress": progress_cell(batch.request_counts, fill_style=theme.get("text-primary", "")),
+        "created": Text(age(batch.created_at, now).replace(" ago", ""), no_wrap=True),
+        # The column's width changes with the terminal; the table crops, this only bounds the work.
+        "metadata": metadata_summary(batch.metadata, METADATA_TEXT_LIMIT),
+    }
+
+
+class BatchTable(DataTable):
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+        Binding("g", "first_row", "First row", show=False, id="first_row"),
+        Binding("G", "last_row", "Last row", show=False, id="last_row"),
+    ]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        for key, label, width in COLUMNS:
+            self.add_column(label, key=key, width=width)
+
+    def on_resize(self) -> None:
+        # Metadata takes whatever width the fixed columns leave, so the table fits without scrolling.
+        fixed = sum(width + CELL_PADDING for key, _, width in COLUMNS if key != "metadata")
+        column = self.columns.get("metadata")  # type: ignore[call-overload]
+        if column is None:
+            return
+        wanted = max(MIN_METADATA_WIDTH, self.size.width - fixed - CELL_PADDING - 1)
+        if column.width != wanted:
+            column.width = wanted
+            self._require_update_dimensions = True
+            self.refresh()
+
+    @property
+    def selected_id(self) -> str | None:
+        if not self.row_count:
+            return None
+        row_key, _ = self.coordinate_to_cell_key(self.cursor_coordinate)
+        return row_key.value
+
+    def select_id(self, batch_id: str | None) -> bool:
+        """Put the cursor on this batch; False when it is not on this page."""
+        if batch_id is None or batch_id not in self.rows:
+            return False
+        self.move_cursor(row=self.get_row_index(batch_id), animate=False)
+        return True
+
+    def show_batches(self, batches: Sequence[Batch], now: float, keep_id: str | None = None) -> None:
+        """Make the rows match `batches`: changed cells are updated, rows come and go, the cursor stays on its batch."""
+        theme = self.app.theme_variables
+        wanted = {batch.id: row_cells(batch, now, theme, index) for index, batch in enumerate(batches)}
+        for row_key in list(self.rows):
+            if row_key.value not in wanted:
+                self.remove_row(row_key)
+        for batch_id, cells in wanted.items():
+            if batch_id in self.rows:
+                self._update_row(batch_id, cells)
+            else:
+                self.add_row(*(cells[key] for key, _, _ in COLUMNS), key=batch_id)
+        if [key.value for key in self._ordered_keys()] != list(wanted):
+            self.sort("id", key=lambda cell: cell.position)
+        if not self.select_id(keep_id) and self.row_count and self.cursor_row >= self.row_count:
+            self.move_cursor(row=self.row_count - 1, animate=False)
+
+    def _ordered_keys(self) -> list:
+        return [self.coordinate_to_cell_key((index, 0))[0] for index in range(self.row_count)]
+
+    def _update_row(self, batch_id: str, cells: Mapping[str, Text]) -> None:
+        current = self.get_row(batch_id)
+        for (key, _, _), old in zip(COLUMNS, current):
+            new = cells[key]
+            if key == "id":
+                old.position = new.position  # type: ignore[attr-defined]
+                continue
+            if old != new:
+                self.update_cell(batch_id, key, new)
+
+    def action_first_row(self) -> None:
+        self.move_cursor(row=0)
+
+    def action_last_row(self) -> None:
+        self.move_cursor(row=max(0, self.row_count - 1))
