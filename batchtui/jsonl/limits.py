@@ -1,0 +1,30 @@
+"""What the Batch API accepts in an input file (see the spec notes, "Create, cancel, files")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+BATCH_ENDPOINTS: tuple[str, ...] = (
+    "/v1/responses",
+    "/v1/chat/completions",
+    "/v1/embeddings",
+    "/v1/completions",
+    "/v1/moderations",
+    "/v1/images/generations",
+    "/v1/images/edits",
+    "/v1/videos",
+)
+EMBEDDINGS_ENDPOINT = "/v1/embeddings"
+
+
+@dataclass(frozen=True, slots=True)
+class InputLimits:
+    """The documented limits; a parameter so tests can shrink them."""
+
+    # Decimal megabytes: if the server means MiB we warn ~5% early, never upload 200 MB in vain.
+    max_file_bytes: int = 200_000_000
+    max_requests: int = 50_000
+    max_embedding_inputs: int = 50_000
+
+
+DEFAULT_LIMITS = InputLimits()
