@@ -180,8 +180,11 @@ async def test_refused_cancel_shows_the_server_message_and_changes_nothing(make_
         await pilot.press("y")
         await settle(app, pilot)
         assert app.screen.selected_batch.status == "in_progress"
-        messages = [str(n.message) for n in app._notifications]
-        assert any("Batch is already finalizing [bold]x[/]" in m for m in messages)
+        from textual.widgets._toast import Toast
+
+        # Render each toast as Textual will: markup in server text must come out literally.
+        toasts = [str(Toast(notification).render()) for notification in app._notifications]
+        assert any("Batch is already finalizing [bold]x[/]" in text for text in toasts), toasts
 
 
 async def test_a_401_shows_the_api_key_rejected_state(make_app, fake_api):

@@ -289,7 +289,7 @@ class BatchesScreen(Screen):
     def action_copy_id(self) -> None:
         if self.selected_id:
             self.app.copy_to_clipboard(self.selected_id)
-            self.notify(Text(f"Copied {clean(self.selected_id)}"), title="Clipboard", timeout=3)
+            self.tell(f"Copied {self.selected_id}", timeout=3)
 
     def action_focus_table(self) -> None:
         self.table.focus()
@@ -306,20 +306,20 @@ class BatchesScreen(Screen):
     @work(exclusive=True, group="cancel")
     async def confirm_and_cancel(self, batch: Batch) -> None:
         if not await self.app.push_screen_wait(ConfirmCancel(batch)):
-            self.notify(Text(f"{clean(batch.id)} keeps running."), timeout=3)
+            self.tell(f"{batch.id} keeps running.", timeout=3)
             return
         try:
             updated = await self.client.cancel_batch(batch.id)
         except APIStatusError as error:
             updated = await self._cancel_outcome(batch.id)
             if updated is None:
-                self.notify(Text(f"Could not cancel {clean(batch.id)}: {clean(error.describe())}"), severity="error")
+                self.tell(f"Could not cancel {batch.id}: {error.describe()}", severity="error")
                 return
         except BatchAPIError as error:
-            self.notify(Text(f"Could not cancel {clean(batch.id)}: {clean(error.describe())}"), severity="error")
+            self.tell(f"Could not cancel {batch.id}: {error.describe()}", severity="error")
             return
         self._replace_batch(updated)
-        self.notify(Text(f"Cancelling {clean(batch.id)}: it can take a few minutes to stop."), timeout=5)
+        self.tell(f"Cancelling {batch.id}: it can take a few minutes to stop.", timeout=5)
 
     async def _cancel_outcome(self, batch_id: str) -> Batch | None:
         """After a refused cancel: if an earlier, retried attempt got through, the batch says so."""
@@ -338,6 +338,10 @@ class BatchesScreen(Screen):
         self.refresh_bindings()
 
     # What the user reads
+
+    def tell(self, message: str, *, severity: str = "information", timeout: float = 6) -> None:
+        """A toast for the outcome of something the user did; server text stays literal."""
+        self.notify(clean(message), severity=severity, timeout=timeout, markup=False)  # type: ignore[arg-type]
 
     def _show_table(self) -> None:
         self.query_one("#notice").display = False

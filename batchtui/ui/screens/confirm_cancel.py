@@ -54,8 +54,9 @@ class ConfirmCancel(ModalScreen[bool]):
         with Vertical(id="confirm-dialog"):
             yield Static(describe_batch(self.batch), id="confirm-text")
             with Horizontal(id="confirm-buttons"):
-                yield Button("Cancel batch  [y]", variant="error", id="confirm")
-                yield Button("Keep running  [n]", variant="primary", id="abort")
+                # Text, not a string: a string label is markup, and "[y]" would vanish.
+                yield Button(Text("Cancel batch  [y]"), variant="error", id="confirm")
+                yield Button(Text("Keep running  [n]"), variant="primary", id="abort")
 
     def on_mount(self) -> None:
         # Keys belong to the dialog (y/Enter, n/Escape); a focused button would swallow Enter.

@@ -1,0 +1,47 @@
+"""Regenerate screenshots/ (SVG and PNG) from the demo data at a fixed time: `make screenshots`."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from scripts.scenes import SCENE_SIZE, SCENES, scene_app, scene_simulator, settle  # noqa: E402
+
+OUT = REPO / "screenshots"
+
+
+async def shoot(scene) -> Path:
+    with scene_simulator() as sim:
+        app = scene_app(sim.base_url)
+        async with app.run_test(size=SCENE_SIZE) as pilot:
+            await settle(pilot)
+            for key in scene.keys:
+                await pilot.press(key)
+                await settle(pilot)
+            svg = OUT / f"{scene.name}.svg"
+            svg.write_text(app.export_screenshot(title=f"batchtui — {scene.title}"))
+    return svg
+
+
+def to_png(svg: Path) -> Path:
+    import cairosvg
+
+    png = svg.with_suffix(".png")
+    cairosvg.svg2png(url=str(svg), write_to=str(png), output_width=1600)
+    return png
+
+
+def main() -> int:
+    OUT.mkdir(exist_ok=True)
+    for scene in SCENES:
+        svg = asyncio.run(shoot(scene))
+        print(f"{to_png(svg).relative_to(REPO)}  {svg.relative_to(REPO)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,48 @@
+"""The screens the README shows and the snapshot tests pin, built from the demo data at a fixed time.
+
+Used by scripts/make_screenshots.py and tests/snapshots: both see exactly the same scenes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from batchtui.clock import FixedClock
+from batchtui.config import Settings
+from batchtui.sim import ManualClock, SimConfig, Simulator
+from batchtui.ui.app import BatchApp
+
+# 2026-11-20 15:00:00 UTC: the moment every scene is taken at.
+SCENE_TIME = 1_795_618_800.0
+SCENE_SIZE = (132, 40)
+SCENE_KEY = "sk-scene-not-a-real-key"
+SCENE_LABEL = "demo · simulated Batch API on this machine"
+
+
+@dataclass(frozen=True)
+class Scene:
+    name: str
+    title: str
+    keys: tuple[str, ...] = ()
+
+
+SCENES = (
+    Scene("main", "The batch list with the detail pane", ("down", "down")),
+    Scene("detail", "Everything about one batch, focused for scrolling", ("down", "down", "down", "enter")),
+    Scene("cancel", "Cancelling asks first", ("c",)),
+    Scene("help", "Every key on one screen", ("question_mark",)),
+)
+
+
+def scene_simulator() -> Simulator:
+    return Simulator(SimConfig(seed=7, api_key=SCENE_KEY), clock=ManualClock(start=SCENE_TIME))
+
+
+def scene_app(base_url: str) -> BatchApp:
+    settings = Settings(api_key=SCENE_KEY, base_url=base_url, refresh_seconds=5.0, page_size=20)
+    return BatchApp(settings, clock=FixedClock(SCENE_TIME), server_label=SCENE_LABEL)
+
+
+async def settle(pilot) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()

@@ -1,0 +1,147 @@
+"""The real app and client against the simulator over a real loopback socket: what a user does."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from batchtui.config import Settings
+from batchtui.sim import ManualClock, SimConfig, Simulator
+from batchtui.ui.app import BatchApp
+from batchtui.ui.screens.batches import BatchesScreen
+from batchtui.ui.screens.confirm_cancel import ConfirmCancel
+from batchtui.ui.widgets.batch_table import BatchTable
+
+START = 1_795_618_800.0
+KEY = "sk-e2e-not-a-real-key"
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(start=START)
+
+
+@pytest.fixture
+def simulator(clock):
+    with Simulator(SimConfig(seed=11, api_key=KEY), clock=clock) as sim:
+        yield sim
+
+
+def app_for(simulator, clock, *, refresh: float = 3600.0, page_size: int = 20) -> BatchApp:
+    settings = Settings(api_key=KEY, base_url=simulator.base_url, refresh_seconds=refresh, page_size=page_size)
+    return BatchApp(settings, clock=clock)
+
+
+async def settle(app, pilot) -> None:
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def wait_until(pilot, condition, timeout: float = 10.0) -> None:
+    """Await a condition the app reaches on its own (a timer firing), with a deadline."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        assert loop.time() < deadline, "condition not reached in time"
+        await pilot.pause(0.05)
+
+
+def rows(app) -> list[str]:
+    table = app.screen.query_one(BatchTable)
+    return [table.coordinate_to_cell_key((i, 0))[0].value for i in range(table.row_count)]
+
+
+def list_requests(simulator):
+    return [r for r in simulator.requests if r.method == "GET" and r.path.endswith("/batches")]
+
+
+async def test_list_pages_forward_and_back_with_after_cursors(simulator, clock):
+    app = app_for(simulator, clock)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(app, pilot)
+        first_page = rows(app)
+        assert len(first_page) == 20
+        await pilot.press("n")
+        await settle(app, pilot)
+        second_page = rows(app)
+        assert len(second_page) == 20 and not set(first_page) & set(second_page)
+        assert list_requests(simulator)[-1].query.get("after") == first_page[-1]
+        await pilot.press("p")
+        await settle(app, pilot)
+        assert rows(app) == first_page
+        assert "after" not in list_requests(simulator)[-1].query
+        # Every request carried the key and our user agent.
+        assert all(r.headers.get("authorization") == f"Bearer {KEY}" for r in simulator.requests)
+        assert all(r.headers.get("user-agent", "").startswith("batchtui/") for r in simulator.requests)
+
+
+async def test_walks_the_whole_history_to_the_last_page(simulator, clock):
+    app = app_for(simulator, clock, page_size=25)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(app, pilot)
+        seen: list[str] = []
+        for _ in range(20):
+            seen += rows(app)
+            if app.screen.check_action("next_page", ()) is None:
+                break
+            await pilot.press("n")
+            await settle(app, pilot)
+        assert len(seen) == len(set(seen)) >= 60
+        assert not app.screen.page.has_more
+
+
+async def test_progress_moves_without_touching_a_key(simulator, clock):
+    app = app_for(simulator, clock, refresh=1.0)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(app, pilot)
+        screen = app.screen
+        active = next(b for b in screen.page.data if b.status == "in_progress")
+        before = active.request_counts.finished
+        clock.advance(30)
+        fetches = len(list_requests(simulator))
+
+        def progressed() -> bool:
+            current = next((b for b in screen.page.data if b.id == active.id), None)
+            return current is not None and (current.request_counts.finished or 0) > (before or 0)
+
+        await wait_until(pilot, progressed)
+        assert len(list_requests(simulator)) > fetches
+        # The refresh is one list request per tick: no per-batch retrieves.
+        assert not [r for r in simulator.requests if r.method == "GET" and "/batches/" in r.path]
+
+
+async def test_cancel_goes_cancelling_then_cancelled(simulator, clock):
+    app = app_for(simulator, clock)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(app, pilot)
+        screen: BatchesScreen = app.screen
+        target = next(b for b in screen.page.data if b.is_cancellable)
+        screen.query_one(BatchTable).select_id(target.id)
+        await pilot.pause()
+        assert screen.selected_id == target.id
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmCancel)
+        assert not [r for r in simulator.requests if r.method == "POST"]
+        await pilot.press("y")
+        await settle(app, pilot)
+        posts = [r for r in simulator.requests if r.method == "POST"]
+        assert [r.path for r in posts] == [f"/v1/batches/{target.id}/cancel"]
+        assert screen.selected_batch.status == "cancelling"
+        clock.advance(60)
+        await pilot.press("r")
+        await settle(app, pilot)
+        assert screen.selected_batch.status == "cancelled"
+        assert screen.check_action("cancel_batch", ()) is None
+
+
+async def test_a_wrong_key_shows_the_rejected_state(simulator, clock):
+    settings = Settings(api_key="sk-wrong-key-000000", base_url=simulator.base_url)
+    app = BatchApp(settings, clock=clock)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(app, pilot)
+        notice = app.screen.query_one("#notice")
+        assert notice.display
+        assert "API key rejected" in str(notice.content)
+        assert "sk-wrong-key-000000" not in str(notice.content)
