@@ -9,7 +9,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from scripts.scenes import SCENE_SIZE, SCENES, scene_app, scene_simulator, settle  # noqa: E402
+from scripts.scenes import SCENE_SIZE, SCENES, pin_timezone, scene_app, scene_simulator, settle  # noqa: E402
 
 OUT = REPO / "screenshots"
 
@@ -36,6 +36,7 @@ def to_png(svg: Path) -> Path:
 
 
 def main() -> int:
+    pin_timezone()
     OUT.mkdir(exist_ok=True)
     for scene in SCENES:
         svg = asyncio.run(shoot(scene))

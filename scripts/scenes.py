@@ -5,6 +5,8 @@ Used by scripts/make_screenshots.py and tests/snapshots: both see exactly the sa
 
 from __future__ import annotations
 
+import os
+import time
 from dataclasses import dataclass
 
 from batchtui.clock import FixedClock
@@ -12,7 +14,7 @@ from batchtui.config import Settings
 from batchtui.sim import ManualClock, SimConfig, Simulator
 from batchtui.ui.app import BatchApp
 
-# 2026-11-20 15:00:00 UTC: the moment every scene is taken at.
+# 2026-11-25 15:00:00 UTC: the moment every scene is taken at (shown in UTC, see pin_timezone).
 SCENE_TIME = 1_795_618_800.0
 SCENE_SIZE = (132, 40)
 SCENE_KEY = "sk-scene-not-a-real-key"
@@ -34,6 +36,12 @@ SCENES = (
 )
 
 
+def pin_timezone() -> None:
+    """Local times are on screen; the same scene must look the same on every machine."""
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+
+
 def scene_simulator() -> Simulator:
     return Simulator(SimConfig(seed=7, api_key=SCENE_KEY), clock=ManualClock(start=SCENE_TIME))
 
@@ -44,5 +52,8 @@ def scene_app(base_url: str) -> BatchApp:
 
 
 async def settle(pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
+    """Wait for data loads; a worker waiting on an open dialog is left waiting."""
+    loads = [worker for worker in pilot.app.workers if worker.group == "page"]
+    if loads:  # an empty list would mean "every worker" to wait_for_complete
+        await pilot.app.workers.wait_for_complete(loads)
     await pilot.pause()

@@ -57,7 +57,8 @@ class BatchApp(App):
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return
-        self.push_screen(HelpScreen([*BatchesScreen.BINDINGS, *self.BINDINGS]))
+        bindings = [*BatchesScreen.BINDINGS, *self.BINDINGS]
+        self.push_screen(HelpScreen(binding for binding in bindings if binding.show))
 
     async def on_unmount(self) -> None:
         await self.client.aclose()

@@ -122,17 +122,31 @@ def progress_bar(fraction: float, width: int, fill_style: str = "") -> Text:
     return bar
 
 
-def progress_cell(counts: RequestCounts | None, bar_width: int = 10, fill_style: str = "") -> Text:
+def compact(value: int) -> str:
+    """Exact below 10,000, then 17.4k and 1.2M: the table has room for the shape, the detail pane for the digits."""
+    if abs(value) < 10_000:
+        return f"{value:,}"
+    if abs(value) < 1_000_000:
+        return f"{value / 1000:.1f}".removesuffix(".0") + "k"
+    return f"{value / 1_000_000:.1f}".removesuffix(".0") + "M"
+
+
+def progress_cell(
+    counts: RequestCounts | None, *, counting: bool = False, bar_width: int = 6, fill_style: str = ""
+) -> Text:
+    """Bar, percentage, finished/total and failures; `counting` while the server has not counted yet."""
     fraction = percent(counts)
     if counts is None or fraction is None:
+        if counting:
+            return Text("counting requests…", style="dim")
         if counts is not None and counts.total == 0:
             return Text("0 requests", style="dim")
         return Text("—", style="dim")
     text = progress_bar(fraction, bar_width, fill_style)
     text.append(f" {fraction * 100:3.0f}% ")
-    text.append(f"{counts.finished:,}/{counts.total:,}", style="dim")
+    text.append(f"{compact(counts.finished or 0)}/{compact(counts.total)}", style="dim")
     if counts.failed:
-        text.append(f" ✗{counts.failed:,}", style="bold")
+        text.append(f" ✗{compact(counts.failed)}", style="bold")
     return text
 
 

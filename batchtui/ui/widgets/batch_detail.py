@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Static
 
 from batchtui.api.models import Batch
@@ -145,29 +145,48 @@ def extra_fields(batch: Batch) -> Table | None:
     return grid
 
 
-def batch_renderable(batch: Batch, now: float, theme: Mapping[str, str]) -> RenderableType:
-    parts: list[RenderableType] = [overview(batch, theme), _heading("Requests"), progress(batch, theme)]
-    parts += [_heading("Timeline"), timeline(batch, now)]
-    for title, section in (
-        ("Usage", usage(batch)),
-        ("Errors", errors(batch)),
-        ("Metadata", metadata(batch)),
-        ("Other fields from the server", extra_fields(batch)),
-    ):
-        if section is not None:
-            parts += [_heading(title), section]
-    return Group(*parts)
+def _sections(parts: list[tuple[str, RenderableType | None]]) -> Group:
+    shown: list[RenderableType] = []
+    for title, section in parts:
+        if section is None:
+            continue
+        if title:
+            shown.append(Text(title, style="bold underline") if not shown else _heading(title))
+        shown.append(section)
+    return Group(*shown)
+
+
+def main_column(batch: Batch, theme: Mapping[str, str]) -> Group:
+    """What the batch is and how far it got."""
+    return _sections([("", overview(batch, theme)), ("Requests", progress(batch, theme)), ("Usage", usage(batch))])
+
+
+def side_column(batch: Batch, now: float) -> Group:
+    """When things happened, what went wrong, and what the user attached."""
+    return _sections(
+        [
+            ("Timeline", timeline(batch, now)),
+            ("Errors", errors(batch)),
+            ("Metadata", metadata(batch)),
+            ("Other fields from the server", extra_fields(batch)),
+        ]
+    )
 
 
 class BatchDetail(VerticalScroll, can_focus=True):
     """Scrolls when focused (Enter from the table); Escape goes back."""
 
     def compose(self):
-        yield Static(Text("Select a batch to see everything about it.", style="dim"), id="detail-body")
+        with Horizontal(id="detail-columns"):
+            yield Static(Text("Select a batch to see everything about it.", style="dim"), id="detail-main")
+            yield Static(id="detail-side")
 
     def show(self, batch: Batch | None, now: float) -> None:
-        body = self.query_one("#detail-body", Static)
+        main = self.query_one("#detail-main", Static)
+        side = self.query_one("#detail-side", Static)
         if batch is None:
-            body.update(Text("No batch selected.", style="dim"))
+            main.update(Text("No batch selected.", style="dim"))
+            side.update("")
             return
-        body.update(batch_renderable(batch, now, self.app.theme_variables))
+        main.update(main_column(batch, self.app.theme_variables))
+        side.update(side_column(batch, now))

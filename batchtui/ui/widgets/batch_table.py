@@ -13,12 +13,12 @@ from batchtui.ui.formatting import age, metadata_summary, progress_cell, safe_te
 
 # Column key, label, width in cells. Widths are fixed so a refresh never makes the table jump.
 COLUMNS: tuple[tuple[str, str, int], ...] = (
-    ("id", "ID", 24),
-    ("status", "Status", 12),
-    ("endpoint", "Endpoint", 17),
-    ("model", "Model", 16),
-    ("progress", "Progress", 30),
-    ("created", "Created", 9),
+    ("id", "ID", 20),
+    ("status", "Status", 11),
+    ("endpoint", "Endpoint", 11),
+    ("model", "Model", 14),
+    ("progress", "Progress", 28),
+    ("created", "Created", 8),
     ("metadata", "Metadata", 24),
 )
 MIN_METADATA_WIDTH = 12
@@ -48,8 +48,21 @@ def status_text(status: str, theme: Mapping[str, str], width: int | None = None)
     return safe_text(status, style=style, width=width)
 
 
+# What people call each endpoint; anything else is shown as sent.
+ENDPOINT_NAMES: Mapping[str, str] = {
+    "/v1/chat/completions": "chat",
+    "/v1/responses": "responses",
+    "/v1/embeddings": "embeddings",
+    "/v1/completions": "completions",
+    "/v1/moderations": "moderations",
+    "/v1/images/generations": "images",
+    "/v1/images/edits": "image edits",
+    "/v1/videos": "videos",
+}
+
+
 def short_endpoint(endpoint: str) -> str:
-    return endpoint[4:] if endpoint.startswith("/v1/") else endpoint
+    return ENDPOINT_NAMES.get(endpoint, endpoint)
 
 
 class _OrderedIdCell(Text):
@@ -66,7 +79,9 @@ def row_cells(batch: Batch, now: float, theme: Mapping[str, str], position: int)
         "status": status_text(batch.status, theme, width=_WIDTH["status"]),
         "endpoint": safe_text(short_endpoint(batch.endpoint), width=_WIDTH["endpoint"]),
         "model": safe_text(batch.model or "—", style="" if batch.model else "dim", width=_WIDTH["model"]),
-        "progress": progress_cell(batch.request_counts, fill_style=theme.get("text-primary", "")),
+        "progress": progress_cell(
+            batch.request_counts, counting=batch.status == "validating", fill_style=theme.get("text-primary", "")
+        ),
         "created": Text(age(batch.created_at, now).replace(" ago", ""), no_wrap=True),
         # The column's width changes with the terminal; the table crops, this only bounds the work.
         "metadata": metadata_summary(batch.metadata, METADATA_TEXT_LIMIT),
@@ -94,7 +109,7 @@ class BatchTable(DataTable):
         column = self.columns.get("metadata")  # type: ignore[call-overload]
         if column is None:
             return
-        wanted = max(MIN_METADATA_WIDTH, self.size.width - fixed - CELL_PADDING - 1)
+        wanted = max(MIN_METADATA_WIDTH, self.scrollable_content_region.width - fixed - CELL_PADDING)
         if column.width != wanted:
             column.width = wanted
             self._require_update_dimensions = True
