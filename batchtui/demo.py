@@ -5,16 +5,28 @@ from __future__ import annotations
 from dataclasses import replace
 
 from batchtui.config import Settings
-from batchtui.sim import SimConfig, Simulator
+from batchtui.sim import FaultConfig, SimConfig, Simulator
 
 # The simulator checks this key like a real server would; it is not a secret.
 DEMO_KEY = "sk-demo-not-a-real-key"
+
+# Rough enough that the retries, stale marks and rate-limit waits show within a minute of watching.
+DEMO_FAULTS = FaultConfig(
+    rate_limit=0.15,
+    server_error=0.08,
+    bad_gateway=0.06,
+    unavailable=0.05,
+    slow=0.10,
+    garbage=0.04,
+    wrong_shape=0.04,
+    dropped=0.04,
+)
 
 
 def run_demo(settings: Settings, *, faults: bool = False, hostile: bool = False) -> int:
     from batchtui.ui.app import BatchApp
 
-    simulator = Simulator(SimConfig(api_key=DEMO_KEY, faults=faults, hostile=hostile))
+    simulator = Simulator(SimConfig(api_key=DEMO_KEY, faults=DEMO_FAULTS if faults else False, hostile=hostile))
     base_url = simulator.start(host="127.0.0.1", port=0)
     try:
         demo_settings = replace(settings, api_key=DEMO_KEY, base_url=base_url, azure=False, api_version=None)

@@ -268,3 +268,34 @@ async def test_empty_account_has_a_helpful_empty_state(make_app, fake_api):
         await settle(app, pilot)
         assert "No batches yet" in widget_text(app.screen.query_one("#notice"))
         assert app.screen.check_action("cancel_batch", ()) is None
+
+
+async def test_rows_stay_visible_while_a_refresh_is_in_flight(make_app, fake_api):
+    import asyncio
+
+    import httpx
+    from textual.widgets import LoadingIndicator
+
+    gate = asyncio.Event()
+    answer = fake_api.handle
+
+    async def slow(request: httpx.Request) -> httpx.Response:
+        await gate.wait()
+        return answer(request)
+
+    app = make_app()
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(app, pilot)
+        app.client._http._transport = httpx.MockTransport(slow)
+        await pilot.press("r")
+        await pilot.pause()
+        screen = app.screen
+        assert screen.fetching
+        # A slow server must not blank the dashboard: no loading overlay, the rows stay.
+        assert not screen.fetching
+        assert not list(app.screen.query(LoadingIndicator))
+        assert screen.query_one(BatchTable).display and len(table_ids(app)) == 20
+        assert "Refreshing" in widget_text(screen.query_one("#fetch-info"))
+        gate.set()
+        await settle(app, pilot)
+        assert not screen.fetching

@@ -66,7 +66,7 @@ class BatchesScreen(Screen):
         self.page: BatchPage | None = None
         self.selected_id: str | None = None
         self.paused = False
-        self.loading = False
+        self.fetching = False
         self.fetched_at: float | None = None
         self.next_refresh_at: float | None = None
         self.error: BatchAPIError | None = None
@@ -117,7 +117,7 @@ class BatchesScreen(Screen):
     def _load(self, page_index: int, cursor: str | None) -> None:
         self._load_generation += 1
         self._stop_timer()
-        self.loading = True
+        self.fetching = True
         self._render_status()
         self.load_page(page_index, cursor, self._load_generation)
 
@@ -136,7 +136,7 @@ class BatchesScreen(Screen):
         finally:
             # A superseded load must not re-arm the timer: the newer load owns it.
             if generation == self._load_generation:
-                self.loading = False
+                self.fetching = False
                 self.retry_notice = None
                 self._arm_timer()
                 self._render_status()
@@ -212,7 +212,7 @@ class BatchesScreen(Screen):
 
     def _timer_fired(self) -> None:
         self._refresh_timer = None
-        if not (self.paused or self._suspended or self.loading):
+        if not (self.paused or self._suspended or self.fetching):
             self._reload_current()
 
     def _reload_current(self) -> None:
@@ -230,7 +230,7 @@ class BatchesScreen(Screen):
         if not self._suspended:
             return
         self._suspended = False
-        if not self.loading:
+        if not self.fetching:
             self._arm_timer()
         self._render_status()
 
@@ -282,7 +282,7 @@ class BatchesScreen(Screen):
         if self.paused:
             self._stop_timer()
             self.next_refresh_at = None
-        elif not self.loading:
+        elif not self.fetching:
             self._arm_timer()
         self._render_status()
 
@@ -413,8 +413,8 @@ class BatchesScreen(Screen):
             text.append(" · E details")
             return text
         if fetched is None:
-            return Text("Loading…" if self.loading else "Nothing loaded yet")
-        if self.loading:
+            return Text("Loading…" if self.fetching else "Nothing loaded yet")
+        if self.fetching:
             return Text(f"Refreshing… · updated {fetched}")
         if self.paused:
             return Text(f"⏸ Paused · updated {fetched} · space resumes")
