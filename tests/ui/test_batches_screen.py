@@ -292,7 +292,7 @@ async def test_rows_stay_visible_while_a_refresh_is_in_flight(make_app, fake_api
         screen = app.screen
         assert screen.fetching
         # A slow server must not blank the dashboard: no loading overlay, the rows stay.
-        assert not screen.fetching
+        assert not screen.loading
         assert not list(app.screen.query(LoadingIndicator))
         assert screen.query_one(BatchTable).display and len(table_ids(app)) == 20
         assert "Refreshing" in widget_text(screen.query_one("#fetch-info"))

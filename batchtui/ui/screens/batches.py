@@ -378,10 +378,11 @@ class BatchesScreen(Screen):
         return text
 
     def _render_status(self) -> None:
-        if not self.is_mounted:
+        status_line = self.query(StatusLine)
+        if not status_line:  # the screen is being torn down
             return
         now = self.clock.now()
-        self.query_one(StatusLine).show(self._page_info(), self._fetch_info(now), problem=self.error is not None)
+        status_line.first().show(self._page_info(), self._fetch_info(now), problem=self.error is not None)
 
     def _page_info(self) -> Text:
         text = Text(f"Page {self.page_number}", style="bold")
