@@ -299,3 +299,21 @@ async def test_rows_stay_visible_while_a_refresh_is_in_flight(make_app, fake_api
         gate.set()
         await settle(app, pilot)
         assert not screen.fetching
+
+
+async def test_paging_starts_at_the_top_and_going_back_restores_the_selection(make_app):
+    app = make_app()
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("down", "down", "down", "down")
+        assert app.screen.selected_id == "batch_0004"
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert app.screen.selected_id == "batch_0020"
+        await pilot.press("down")
+        await pilot.press("p")
+        await settle(app, pilot)
+        assert app.screen.selected_id == "batch_0004"
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert app.screen.selected_id == "batch_0021"

@@ -74,6 +74,8 @@ class BatchesScreen(Screen):
         self.retry_notice: RetryNotice | None = None
         self.retry_at: float | None = None
         self.paging_note: str | None = None
+        # The batch selected on each page visited, so going back lands where the user was.
+        self.selected_on_page: dict[int, str] = {}
 
         self._refresh_timer: Timer | None = None
         self._suspended = False
@@ -143,6 +145,7 @@ class BatchesScreen(Screen):
 
     def _page_loaded(self, page_index: int, cursor: str | None, page: BatchPage) -> None:
         now = self.clock.now()
+        shown_index = self.page_number - 1
         moving_forward = page_index >= len(self.cursors)
         if moving_forward:
             refusal = self._refuse_forward(page)
@@ -154,12 +157,15 @@ class BatchesScreen(Screen):
         else:
             del self.cursors[page_index + 1 :]
         self.paging_note = None
+        if self.selected_id and page_index != shown_index:
+            self.selected_on_page[shown_index] = self.selected_id
+        keep_id = self.selected_id if page_index == shown_index else self.selected_on_page.get(page_index)
         self.page = page
         self.fetched_at = now
         self.error = None
         self.table.remove_class("-stale")
         if page.data:
-            self.table.show_batches(page.data, now, keep_id=self.selected_id)
+            self.table.show_batches(page.data, now, keep_id=keep_id)
             self._show_table()
             self.selected_id = self.table.selected_id
         else:
@@ -398,9 +404,12 @@ class BatchesScreen(Screen):
 
     def _fetch_info(self, now: float) -> Text:
         if self.retry_notice is not None and self.retry_at is not None:
+            notice = self.retry_notice
             wait = max(0.0, self.retry_at - now)
-            label = "Rate limited" if self.retry_notice.rate_limited else truncate(clean(self.retry_notice.reason), 60)
-            return Text(f"{label} · retrying in {relative(wait)} (retry {self.retry_notice.attempt})", style="bold")
+            label = "Rate limited" if notice.rate_limited else truncate(clean(notice.reason), 60)
+            when = f"in {relative(wait)}" if wait >= 1 else "now"
+            retries = self.client.config.retry.max_retries
+            return Text(f"{label} · retrying {when} ({notice.attempt} of {retries})", style="bold")
         fetched = (
             f"{local_time(int(self.fetched_at))[11:]} ({relative(now - self.fetched_at)} ago)"
             if self.fetched_at is not None

@@ -143,8 +143,10 @@ class BatchTable(DataTable):
                 self.add_row(*(cells[key] for key, _, _ in COLUMNS), key=batch_id)
         if [key.value for key in self._ordered_keys()] != list(wanted):
             self.sort("id", key=lambda cell: cell.position)
-        if not self.select_id(keep_id) and self.row_count and self.cursor_row >= self.row_count:
-            self.move_cursor(row=self.row_count - 1, animate=False)
+        if not self.select_id(keep_id) and self.row_count:
+            # The kept batch is gone (or this is a new page): stay in place, within bounds.
+            row = 0 if keep_id is None else min(self.cursor_row, self.row_count - 1)
+            self.move_cursor(row=row, animate=False)
 
     def _ordered_keys(self) -> list:
         return [self.coordinate_to_cell_key((index, 0))[0] for index in range(self.row_count)]
