@@ -29,6 +29,7 @@ from batchtui.api.errors import (
     APITimeoutError,
     BatchAPIError,
     ErrorBody,
+    InternalServerError,
     InvalidResponseError,
     PaginationStalledError,
     RedirectRefusedError,
@@ -154,9 +155,10 @@ class BatchClient:
             body["output_expires_after"] = {"anchor": "created_at", "seconds": output_expires_after_seconds}
         try:
             payload = await self._json("POST", "batches", json_body=body, retry=False)
-        except APIConnectionError as error:
+        except (APIConnectionError, InternalServerError) as error:
+            # A lost answer or a 5xx from a gateway says nothing about whether the batch was made.
             raise AmbiguousCreateError(
-                f"The create request may or may not have reached the server ({error}).",
+                f"The create request may or may not have reached the server ({error.describe()}).",
                 input_file_id=input_file_id,
             ) from error
         return self._parse(Batch, payload, "batch")
@@ -238,8 +240,17 @@ class BatchClient:
                             written += len(chunk)
                             if progress:
                                 progress(written, total)
+                    except httpx.TimeoutException as error:
+                        # A stalled body is a timeout, not "could not reach": the server did answer.
+                        raise APITimeoutError(
+                            f"The download stalled ({_timeout_kind(error)}).", url=_safe_url(response.request.url)
+                        ) from error
                     except httpx.TransportError as error:
-                        raise _connection_error(error, str(response.request.url)) from error
+                        raise _connection_error(error, _safe_url(response.request.url)) from error
+                    except httpx.DecodingError:
+                        raise InvalidResponseError(
+                            "The file's content could not be decoded (a corrupt compressed body)."
+                        ) from None
             os.replace(partial, dest)
         finally:
             partial.unlink(missing_ok=True)
@@ -252,11 +263,11 @@ class BatchClient:
         request_id = response.headers.get("x-request-id")
         try:
             return response.json()
-        except (json.JSONDecodeError, UnicodeDecodeError):
+        except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
             raise InvalidResponseError(
                 f"The server answered {method} {_path_of(response)} with something that is not JSON.",
                 request_id=request_id,
-                snippet=self._redact(_snippet(response.text)),
+                snippet=_snippet(self._redact(response.text)),
             ) from None
 
     async def _send(
@@ -317,23 +328,37 @@ class BatchClient:
                     f"The server did not answer in time ({_timeout_kind(error)}).", url=_safe_url(request.url)
                 ) from error
             except httpx.TransportError as error:
-                raise _connection_error(error, _safe_url(request.url)) from error
+                failure = _connection_error(error, _safe_url(request.url))
+                redacted = self._redact(str(failure))
+                if redacted != str(failure):
+                    # httpx quotes a bad Location header, which a server can fill with the key: keep the chain out.
+                    raise APIConnectionError(redacted, url=failure.url, kind=failure.kind) from None
+                raise failure from error
             if not response.is_redirect:
                 return response
             location = response.headers.get("location", "")
             await response.aclose()
-            target = httpx.URL(urljoin(str(request.url), location))
-            if _origin(str(target)) != self._origin:
+            try:
+                target = httpx.URL(urljoin(str(request.url), location))
+                origin = _origin(str(target))
+            except (httpx.InvalidURL, ValueError):
+                raise RedirectRefusedError("The server redirected to an address that is not a valid URL.") from None
+            if origin != self._origin:
                 # The key is only ever sent to the configured server.
                 raise RedirectRefusedError(
                     f"The server redirected to {target.scheme}://{target.host}, which is not the configured "
                     f"base URL; not following it with your API key. Set the base URL to the final address."
                 )
+            keeps_body = response.status_code in (307, 308)
+            headers = self._auth_headers()
+            if keeps_body and "content-type" in request.headers:
+                # The body is resent as is, so the server must still be told it is JSON.
+                headers["Content-Type"] = request.headers["content-type"]
             request = self._http.build_request(
-                request.method if response.status_code in (307, 308) else "GET",
+                request.method if keeps_body else "GET",
                 target,
-                headers=self._auth_headers(),
-                content=request.content if response.status_code in (307, 308) else None,
+                headers=headers,
+                content=request.content if keeps_body else None,
             )
         raise APIConnectionError("Too many redirects from the server.", url=_safe_url(request.url))
 
@@ -352,8 +377,14 @@ class BatchClient:
         return headers
 
     def _status_error(self, response: httpx.Response) -> APIStatusError:
-        body = _error_body(response)
-        body.message = self._redact(body.message)
+        # Servers echo a rejected key back ("Incorrect API key provided: sk-..."), in any field.
+        body = _error_body(response, self._redact(response.text))
+        body = ErrorBody(
+            message=self._redact(body.message),
+            type=self._redact_optional(body.type),
+            code=self._redact_optional(body.code),
+            param=self._redact_optional(body.param),
+        )
         error_class = status_error_class(response.status_code)
         return error_class(
             response.status_code,
@@ -370,14 +401,14 @@ class BatchClient:
         except ValidationError as error:
             raise InvalidResponseError(
                 f"The server sent a {what} this client cannot read: {_validation_summary(error)}.",
-                snippet=self._redact(_snippet(json.dumps(payload, default=str))),
+                snippet=_snippet(self._redact(json.dumps(payload, default=str))),
             ) from None
 
     def _parse_page(self, payload: Any) -> BatchPage:
         if not isinstance(payload, dict) or not isinstance(payload.get("data"), list):
             raise InvalidResponseError(
                 "The server's batch list is not a list object (no 'data' array).",
-                snippet=self._redact(_snippet(json.dumps(payload, default=str))),
+                snippet=_snippet(self._redact(json.dumps(payload, default=str))),
             )
         batches: list[Batch] = []
         unreadable = 0
@@ -386,9 +417,9 @@ class BatchClient:
                 batches.append(Batch.model_validate(item))
             except ValidationError:
                 unreadable += 1
-        page = BatchPage.model_validate({**payload, "data": []})
+        # `unreadable` is ours: a server field of that name must not reach (and fail) validation.
+        page = BatchPage.model_validate({**payload, "data": [], "unreadable": unreadable})
         page.data = batches
-        page.unreadable = unreadable
         return page
 
     def _redact(self, text: str) -> str:
@@ -396,6 +427,9 @@ class BatchClient:
         if key and len(key) >= 4 and key in text:
             return text.replace(key, REDACTED)
         return text
+
+    def _redact_optional(self, text: str | None) -> str | None:
+        return None if text is None else self._redact(text)
 
 
 class _ProgressReader:
@@ -418,9 +452,8 @@ class _ProgressReader:
         return getattr(self._handle, name)
 
 
-def _error_body(response: httpx.Response) -> ErrorBody:
-    """The server's own words, from OpenAI JSON, problem+json, or anything else."""
-    text = response.text
+def _error_body(response: httpx.Response, text: str) -> ErrorBody:
+    """The server's own words, from OpenAI JSON, problem+json, or anything else; `text` is the redacted body."""
     try:
         payload = response.json()
     except (json.JSONDecodeError, UnicodeDecodeError):
@@ -491,7 +524,9 @@ def _path_of(response: httpx.Response) -> str:
 
 def _segment(identifier: str) -> str:
     """Ids go into the path; keep a hostile id from changing the path."""
-    return quote(identifier, safe="")
+    segment = quote(identifier, safe="")
+    # quote() leaves dots alone, and a "." or ".." segment would be resolved away by urljoin and httpx.
+    return segment.replace(".", "%2E") if segment in (".", "..") else segment
 
 
 def _snippet(text: str, limit: int = 200) -> str:

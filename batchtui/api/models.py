@@ -46,6 +46,8 @@ _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 def normalise_status(value: Any) -> str:
     """Map 'InProgress', 'in-progress' and ' Completed ' to the API's snake_case."""
+    if value is None or isinstance(value, (dict, list)):
+        raise ValueError("a batch needs a status")
     text = str(value).strip()
     text = _CAMEL_BOUNDARY.sub("_", text)
     return re.sub(r"[\s\-]+", "_", text).lower()
@@ -62,9 +64,12 @@ def parse_timestamp(value: Any) -> int | None:
         if not text:
             return None
         try:
-            return int(float(text))
+            number = float(text)
         except ValueError:
             pass
+        else:
+            # "inf", "nan" and "1e400" parse as floats but are no time at all.
+            return int(number) if math.isfinite(number) else None
         try:
             parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
         except ValueError:
@@ -85,9 +90,11 @@ def _lenient_int(value: Any) -> int | None:
         return int(value) if math.isfinite(value) else None
     if isinstance(value, str):
         try:
-            return int(float(value.strip()))
+            number = float(value.strip())
         except ValueError:
             return None
+        # int(float("inf")) raises OverflowError, which pydantic would not turn into a ValidationError.
+        return int(number) if math.isfinite(number) else None
     return None
 
 
@@ -231,6 +238,9 @@ class BatchPage(_Lenient):
     @field_validator("has_more", mode="before")
     @classmethod
     def _bool(cls, value: Any) -> Any:
+        # bool("false") is True: a server sending has_more as a string would be paged forever.
+        if isinstance(value, str):
+            return value.strip().lower() in ("true", "1")
         return bool(value) if value is not None else False
 
     @property

@@ -1,0 +1,222 @@
+"""Settings from the environment like the official SDK, flags on top, Azure's names and URLs."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from batchtui.api.client import DEFAULT_BASE_URL, BatchClient
+from batchtui.config import ConfigError, Settings, azure_base_url, load_settings, validate_page_size, validate_refresh
+
+KEY = "sk-test-SECRET-4f9a1c"
+AZURE_KEY = "azure-test-SECRET-77b2"
+
+OPENAI_ENV = {
+    "OPENAI_API_KEY": KEY,
+    "OPENAI_BASE_URL": "https://gateway.example/v1",
+    "OPENAI_ORG_ID": "org-env",
+    "OPENAI_PROJECT_ID": "proj_env",
+}
+
+
+def test_defaults_without_environment() -> None:
+    settings = load_settings({})
+    assert settings == Settings()
+    assert (settings.api_key, settings.base_url, settings.azure, settings.api_version) == (None, DEFAULT_BASE_URL, False, None)
+    assert (settings.refresh_seconds, settings.page_size) == (5.0, 20)
+
+
+def test_environment_like_the_sdk() -> None:
+    settings = load_settings(OPENAI_ENV)
+    assert settings.api_key == KEY
+    assert settings.base_url == "https://gateway.example/v1"
+    assert (settings.organization, settings.project) == ("org-env", "proj_env")
+    assert not settings.azure
+    config = settings.client_config()
+    assert (config.api_key, config.base_url, config.organization, config.project, config.auth_header) == (
+        KEY, "https://gateway.example/v1", "org-env", "proj_env", "bearer",
+    )
+
+
+def test_flags_override_the_environment() -> None:
+    settings = load_settings(
+        OPENAI_ENV, base_url="http://localhost:4010", organization="org-flag", project="proj_flag",
+        refresh_seconds=30, page_size=100,
+    )
+    assert (settings.base_url, settings.organization, settings.project) == ("http://localhost:4010", "org-flag", "proj_flag")
+    assert (settings.refresh_seconds, settings.page_size) == (30, 100)
+    assert settings.api_key == KEY
+
+
+def test_blank_values_count_as_unset() -> None:
+    settings = load_settings({"OPENAI_API_KEY": "  ", "OPENAI_BASE_URL": "", "OPENAI_ORG_ID": " "}, base_url=" ")
+    assert (settings.api_key, settings.base_url, settings.organization) == (None, DEFAULT_BASE_URL, None)
+
+
+def test_values_are_trimmed() -> None:
+    settings = load_settings({"OPENAI_API_KEY": f" {KEY}\n", "OPENAI_BASE_URL": " https://g.example/v1 "})
+    assert (settings.api_key, settings.base_url) == (KEY, "https://g.example/v1")
+
+
+def test_the_api_version_is_ignored_for_openai() -> None:
+    assert load_settings({**OPENAI_ENV, "OPENAI_API_VERSION": "2024-10-21"}).api_version is None
+
+
+async def test_settings_reach_the_wire() -> None:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json={"object": "list", "data": [], "has_more": False})
+
+    settings = load_settings(OPENAI_ENV, page_size=7)
+    async with BatchClient(settings.client_config(), transport=httpx.MockTransport(handler)) as client:
+        await client.list_batches(limit=settings.page_size)
+    request = seen[0]
+    assert str(request.url) == "https://gateway.example/v1/batches?limit=7"
+    assert request.headers["authorization"] == f"Bearer {KEY}"
+    assert (request.headers["openai-organization"], request.headers["openai-project"]) == ("org-env", "proj_env")
+
+
+# Azure
+
+AZURE_ENV = {"AZURE_OPENAI_API_KEY": AZURE_KEY, "AZURE_OPENAI_ENDPOINT": "https://myres.openai.azure.com"}
+
+
+def test_azure_from_the_environment_uses_the_v1_api() -> None:
+    settings = load_settings(AZURE_ENV)
+    assert settings.azure
+    assert settings.api_key == AZURE_KEY
+    assert settings.base_url == "https://myres.openai.azure.com/openai/v1"
+    assert settings.api_version is None
+    assert settings.client_config().auth_header == "api-key"
+
+
+def test_azure_with_an_api_version_uses_the_dated_api() -> None:
+    settings = load_settings({**AZURE_ENV, "OPENAI_API_VERSION": "2024-10-21"})
+    assert settings.base_url == "https://myres.openai.azure.com/openai"
+    assert settings.api_version == "2024-10-21"
+    assert settings.client_config().api_version == "2024-10-21"
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        "https://myres.openai.azure.com",
+        "https://myres.openai.azure.com/",
+        "https://myres.openai.azure.com/openai",
+        "https://myres.openai.azure.com/openai/v1",
+        "https://myres.openai.azure.com/openai/v1/",
+    ],
+)
+def test_azure_endpoint_forms_all_give_one_url(endpoint: str) -> None:
+    assert azure_base_url(endpoint, None) == "https://myres.openai.azure.com/openai/v1"
+    assert azure_base_url(endpoint, "2024-10-21") == "https://myres.openai.azure.com/openai"
+
+
+def test_azure_flags() -> None:
+    settings = load_settings(
+        {"AZURE_OPENAI_API_KEY": AZURE_KEY}, azure_endpoint="https://flagres.openai.azure.com", api_version="2025-01-01"
+    )
+    assert settings.azure and settings.base_url == "https://flagres.openai.azure.com/openai"
+    assert settings.api_version == "2025-01-01"
+
+
+def test_azure_flag_endpoint_overrides_the_environment() -> None:
+    settings = load_settings(AZURE_ENV, azure_endpoint="https://other.openai.azure.com")
+    assert settings.base_url == "https://other.openai.azure.com/openai/v1"
+
+
+def test_azure_falls_back_to_openai_api_key() -> None:
+    settings = load_settings({"OPENAI_API_KEY": KEY}, azure=True, azure_endpoint="https://r.openai.azure.com")
+    assert settings.api_key == KEY and settings.azure
+
+
+def test_openai_api_key_wins_over_an_azure_endpoint_alone() -> None:
+    # Both sets of variables present: the SDK's own (OpenAI) wins unless --azure says otherwise.
+    settings = load_settings({**AZURE_ENV, "OPENAI_API_KEY": KEY})
+    assert not settings.azure and settings.api_key == KEY and settings.base_url == DEFAULT_BASE_URL
+    azure = load_settings({**AZURE_ENV, "OPENAI_API_KEY": KEY}, azure=True)
+    assert azure.azure and azure.api_key == AZURE_KEY
+
+
+def test_azure_base_url_flag_wins_over_the_endpoint() -> None:
+    settings = load_settings(AZURE_ENV, base_url="https://proxy.example/openai/v1")
+    assert settings.azure and settings.base_url == "https://proxy.example/openai/v1"
+
+
+def test_azure_without_an_endpoint_is_an_error() -> None:
+    with pytest.raises(ConfigError, match="AZURE_OPENAI_ENDPOINT"):
+        load_settings({"AZURE_OPENAI_API_KEY": AZURE_KEY}, azure=True)
+
+
+async def test_azure_on_the_wire() -> None:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json={"object": "list", "data": [], "has_more": False})
+
+    settings = load_settings({**AZURE_ENV, "OPENAI_API_VERSION": "2024-10-21"})
+    async with BatchClient(settings.client_config(), transport=httpx.MockTransport(handler)) as client:
+        await client.list_batches()
+    request = seen[0]
+    assert str(request.url) == "https://myres.openai.azure.com/openai/batches?limit=20&api-version=2024-10-21"
+    assert request.headers["api-key"] == AZURE_KEY
+    assert "authorization" not in request.headers
+
+
+# Validation
+
+@pytest.mark.parametrize(
+    "url", ["api.openai.com/v1", "ftp://files.example/v1", "https://", "http:///v1", "localhost:4010", "://x"]
+)
+def test_a_bad_base_url_is_refused(url: str) -> None:
+    with pytest.raises(ConfigError, match="http:// or https://"):
+        load_settings({}, base_url=url)
+    with pytest.raises(ConfigError, match="http:// or https://"):
+        load_settings({"OPENAI_BASE_URL": url})
+
+
+def test_a_bad_azure_endpoint_is_refused() -> None:
+    with pytest.raises(ConfigError, match="http:// or https://"):
+        load_settings({"AZURE_OPENAI_API_KEY": AZURE_KEY, "AZURE_OPENAI_ENDPOINT": "myres.openai.azure.com"})
+
+
+@pytest.mark.parametrize("value", [0, -1, 0.5, 3601, float("inf"), float("nan")])
+def test_refresh_out_of_range(value: float) -> None:
+    with pytest.raises(ConfigError, match="--refresh must be between 1 and 3600 seconds"):
+        validate_refresh(value)
+
+
+@pytest.mark.parametrize("value", [1, 2.5, 3600])
+def test_refresh_in_range(value: float) -> None:
+    assert validate_refresh(value) == value
+
+
+@pytest.mark.parametrize("value", [0, -5, 101])
+def test_page_size_out_of_range(value: int) -> None:
+    with pytest.raises(ConfigError, match=f"--page-size must be between 1 and 100, not {value}"):
+        validate_page_size(value)
+
+
+def test_page_size_bounds_are_inclusive() -> None:
+    assert (validate_page_size(1), validate_page_size(100)) == (1, 100)
+
+
+@pytest.mark.parametrize(
+    ("base_url", "label"),
+    [
+        ("https://api.openai.com/v1", "api.openai.com/v1"),
+        ("http://127.0.0.1:4010/", "127.0.0.1:4010"),
+        ("https://myres.openai.azure.com/openai/v1", "myres.openai.azure.com/openai/v1"),
+    ],
+)
+def test_server_label(base_url: str, label: str) -> None:
+    assert Settings(base_url=base_url).server_label == label
+
+
+def test_settings_repr_hides_the_key() -> None:
+    settings = load_settings({**AZURE_ENV})
+    assert AZURE_KEY not in repr(settings) and AZURE_KEY not in repr(settings.client_config())
+    assert KEY not in repr(load_settings(OPENAI_ENV))

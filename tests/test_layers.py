@@ -1,0 +1,118 @@
+"""Dependencies point one way: cli -> ui -> api; sim and jsonl stand beside api and never reach the UI."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import batchtui
+
+PACKAGE = Path(batchtui.__file__).resolve().parent
+UI = ("textual", "batchtui.ui")
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imports_of(path: Path) -> list[tuple[int, str]]:
+    package = module_name(path) if path.name == "__init__.py" else module_name(path).rpartition(".")[0]
+    return imports_in(path.read_text(encoding="utf-8"), package)
+
+
+def imports_in(source: str, package: str) -> list[tuple[int, str]]:
+    """Every module the source imports, anywhere in it (functions included), relative imports resolved."""
+    tree = ast.parse(source)
+    found: list[tuple[int, str]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, alias.name) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - (node.level - 1)]
+                target = ".".join(base + ([node.module] if node.module else []))
+            else:
+                target = node.module or ""
+            found.append((node.lineno, target))
+            # `from batchtui import ui` imports batchtui.ui too.
+            found += [(node.lineno, f"{target}.{alias.name}") for alias in node.names]
+        elif isinstance(node, ast.Call) and _is_dynamic_import(node.func) and node.args:
+            first = node.args[0]
+            if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                found.append((node.lineno, first.value))
+    return found
+
+
+def _is_dynamic_import(func: ast.expr) -> bool:
+    return (isinstance(func, ast.Name) and func.id in ("__import__", "import_module")) or (
+        isinstance(func, ast.Attribute) and func.attr == "import_module"
+    )
+
+
+def files_under(subpackage: str) -> list[Path]:
+    files = sorted((PACKAGE / subpackage).rglob("*.py"))
+    assert files, f"nothing found under batchtui/{subpackage}"
+    return files
+
+
+def violations(subpackage: str, forbidden: tuple[str, ...]) -> list[str]:
+    found = []
+    for path in files_under(subpackage):
+        for line, name in imports_of(path):
+            if any(name == prefix or name.startswith(prefix + ".") for prefix in forbidden):
+                found.append(f"{path.relative_to(PACKAGE.parent)}:{line} imports {name}")
+    return found
+
+
+def test_the_import_scanner_sees_imports() -> None:
+    # Guards the checks below against passing because they look at nothing.
+    names = {name for _, name in imports_of(PACKAGE / "api" / "client.py")}
+    assert {"httpx", "batchtui.api.errors", "batchtui.api.models", "batchtui"} <= names
+    app_names = {name for _, name in imports_of(PACKAGE / "ui" / "app.py")}
+    assert "textual.app" in app_names
+    assert any(n.startswith("batchtui.ui.") for _, n in imports_of(PACKAGE / "cli.py"))
+
+
+def test_the_scanner_resolves_relative_and_dynamic_imports() -> None:
+    probe = (
+        "from ..ui import app\nfrom . import models\nimport importlib\n"
+        "def later():\n    importlib.import_module('textual.widgets')\n"
+    )
+    names = {name for _, name in imports_in(probe, "batchtui.api")}
+    assert {"batchtui.ui", "batchtui.ui.app", "batchtui.api.models", "textual.widgets"} <= names
+
+
+@pytest.mark.parametrize("subpackage", ["api", "sim", "jsonl"])
+def test_core_packages_never_import_the_ui(subpackage: str) -> None:
+    assert violations(subpackage, UI) == []
+
+
+def test_sim_imports_nothing_from_api_or_ui() -> None:
+    assert violations("sim", ("batchtui.api", "batchtui.ui")) == []
+
+
+def test_api_imports_nothing_above_or_beside_it() -> None:
+    assert violations("api", ("rich", "batchtui.cli", "batchtui.config", "batchtui.demo", "batchtui.sim")) == []
+
+
+def test_importing_the_service_layer_loads_no_ui() -> None:
+    probe = (
+        "import sys\n"
+        "import batchtui.api, batchtui.api.client, batchtui.config, batchtui.cli, batchtui.sim, batchtui.jsonl\n"
+        "loaded = sorted(m for m in sys.modules if m.split('.')[0] == 'textual' or m.startswith('batchtui.ui'))\n"
+        "print(','.join(loaded))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == ""
+
+
+def test_the_import_probe_would_notice_textual() -> None:
+    probe = "import sys\nimport batchtui.ui.app\nprint('textual' in sys.modules)\n"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip() == "True", result.stderr
