@@ -16,6 +16,9 @@ from typing import Any, Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
+# The endpoints POST /batches accepts: one list, kept with the other input-file rules.
+from batchtui.jsonl.limits import BATCH_ENDPOINTS  # noqa: F401
+
 KNOWN_STATUSES = (
     "validating",
     "failed",
@@ -29,17 +32,6 @@ KNOWN_STATUSES = (
 TERMINAL_STATUSES = frozenset({"failed", "completed", "expired", "cancelled"})
 CANCELLABLE_STATUSES = frozenset({"validating", "in_progress", "finalizing"})
 
-# Endpoints POST /batches accepts, in the order the spec lists them.
-BATCH_ENDPOINTS = (
-    "/v1/responses",
-    "/v1/chat/completions",
-    "/v1/embeddings",
-    "/v1/completions",
-    "/v1/moderations",
-    "/v1/images/generations",
-    "/v1/images/edits",
-    "/v1/videos",
-)
 
 _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
