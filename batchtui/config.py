@@ -46,7 +46,10 @@ class Settings:
     def server_label(self) -> str:
         """Where we are connected, for the title bar: scheme and host, never the key."""
         parts = urlsplit(self.base_url)
-        return f"{parts.netloc}{parts.path.rstrip('/')}" or self.base_url
+        # hostname and port, not netloc: a user:key@ in the URL must not reach the title bar.
+        host = parts.hostname or ""
+        port = f":{parts.port}" if parts.port else ""
+        return f"{host}{port}{parts.path.rstrip('/')}" or "the configured server"
 
 
 def _clean(value: str | None) -> str | None:

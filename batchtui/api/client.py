@@ -11,12 +11,13 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import ssl
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO, TypeVar
+from typing import Any, BinaryIO, NamedTuple, TypeVar
 from urllib.parse import quote, urljoin, urlsplit
 
 import httpx
@@ -81,6 +82,13 @@ class RetryNotice:
     rate_limited: bool
 
 
+class _Answer(NamedTuple):
+    """A decoded JSON body and the request id that identifies it to the server's support."""
+
+    payload: Any
+    request_id: str | None
+
+
 class AmbiguousCreateError(BatchAPIError):
     """The create request was sent but its answer was lost: a batch may or may not exist."""
 
@@ -125,16 +133,14 @@ class BatchClient:
         params: dict[str, Any] = {"limit": limit}
         if after:
             params["after"] = after
-        payload = await self._json("GET", "batches", params=params)
-        return self._parse_page(payload)
+        return self._parse_page(await self._json("GET", "batches", params=params))
 
     async def retrieve_batch(self, batch_id: str) -> Batch:
         return self._parse(Batch, await self._json("GET", f"batches/{_segment(batch_id)}"), "batch")
 
     async def cancel_batch(self, batch_id: str) -> Batch:
         # Cancel is idempotent on the server (a second cancel is refused, not repeated), so retrying is safe.
-        payload = await self._json("POST", f"batches/{_segment(batch_id)}/cancel")
-        return self._parse(Batch, payload, "batch")
+        return self._parse(Batch, await self._json("POST", f"batches/{_segment(batch_id)}/cancel"), "batch")
 
     async def create_batch(
         self,
@@ -154,14 +160,14 @@ class BatchClient:
         if output_expires_after_seconds is not None:
             body["output_expires_after"] = {"anchor": "created_at", "seconds": output_expires_after_seconds}
         try:
-            payload = await self._json("POST", "batches", json_body=body, retry=False)
+            answer = await self._json("POST", "batches", json_body=body, retry=False)
         except (APIConnectionError, InternalServerError) as error:
             # A lost answer or a 5xx from a gateway says nothing about whether the batch was made.
             raise AmbiguousCreateError(
                 f"The create request may or may not have reached the server ({error.describe()}).",
                 input_file_id=input_file_id,
             ) from error
-        return self._parse(Batch, payload, "batch")
+        return self._parse(Batch, answer, "batch")
 
     async def iter_batches(self, limit: int = 100, max_pages: int | None = None) -> AsyncIterator[BatchPage]:
         """Every page, oldest cursor first; stops with PaginationStalledError if the server loops."""
@@ -204,8 +210,8 @@ class BatchClient:
         with file_path.open("rb") as handle:
             reader = _ProgressReader(handle, total, progress)
             files = {"file": (file_path.name, reader, "application/jsonl")}
-            payload = await self._json("POST", "files", data={"purpose": purpose}, files=files, retry=False)
-        return self._parse(FileObject, payload, "file")
+            answer = await self._json("POST", "files", data={"purpose": purpose}, files=files, retry=False)
+        return self._parse(FileObject, answer, "file")
 
     async def retrieve_file(self, file_id: str) -> FileObject:
         return self._parse(FileObject, await self._json("GET", f"files/{_segment(file_id)}"), "file")
@@ -258,12 +264,13 @@ class BatchClient:
 
     # Plumbing
 
-    async def _json(self, method: str, path: str, *, retry: bool = True, **kwargs: Any) -> Any:
+    async def _json(self, method: str, path: str, *, retry: bool = True, **kwargs: Any) -> _Answer:
         response = await self._send(method, path, retry=retry, **kwargs)
-        request_id = response.headers.get("x-request-id")
+        request_id = self._redact_optional(response.headers.get("x-request-id"))
         try:
-            return response.json()
-        except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
+            return _Answer(response.json(), request_id)
+        # ValueError covers JSONDecodeError and Python's limit on the digits of an integer.
+        except (ValueError, UnicodeDecodeError, RecursionError):
             raise InvalidResponseError(
                 f"The server answered {method} {_path_of(response)} with something that is not JSON.",
                 request_id=request_id,
@@ -346,8 +353,10 @@ class BatchClient:
             if origin != self._origin:
                 # The key is only ever sent to the configured server.
                 raise RedirectRefusedError(
-                    f"The server redirected to {target.scheme}://{target.host}, which is not the configured "
-                    f"base URL; not following it with your API key. Set the base URL to the final address."
+                    self._redact(
+                        f"The server redirected to {target.scheme}://{target.host}, which is not the configured "
+                        f"base URL; not following it with your API key. Set the base URL to the final address."
+                    )
                 )
             keeps_body = response.status_code in (307, 308)
             headers = self._auth_headers()
@@ -389,25 +398,28 @@ class BatchClient:
         return error_class(
             response.status_code,
             body,
-            request_id=response.headers.get("x-request-id"),
+            request_id=self._redact_optional(response.headers.get("x-request-id")),
             retry_after=server_requested_wait(response.headers),
             method=response.request.method,
             path=_path_of(response),
         )
 
-    def _parse(self, model: type[ModelT], payload: Any, what: str) -> ModelT:
+    def _parse(self, model: type[ModelT], answer: _Answer, what: str) -> ModelT:
         try:
-            return model.model_validate(payload)
+            return model.model_validate(answer.payload)
         except ValidationError as error:
             raise InvalidResponseError(
                 f"The server sent a {what} this client cannot read: {_validation_summary(error)}.",
-                snippet=_snippet(self._redact(json.dumps(payload, default=str))),
+                request_id=answer.request_id,
+                snippet=_snippet(self._redact(json.dumps(answer.payload, default=str))),
             ) from None
 
-    def _parse_page(self, payload: Any) -> BatchPage:
+    def _parse_page(self, answer: _Answer) -> BatchPage:
+        payload = answer.payload
         if not isinstance(payload, dict) or not isinstance(payload.get("data"), list):
             raise InvalidResponseError(
                 "The server's batch list is not a list object (no 'data' array).",
+                request_id=answer.request_id,
                 snippet=_snippet(self._redact(json.dumps(payload, default=str))),
             )
         batches: list[Batch] = []
@@ -417,6 +429,13 @@ class BatchClient:
                 batches.append(Batch.model_validate(item))
             except ValidationError:
                 unreadable += 1
+        if unreadable and not batches:
+            # Not an empty account: the server sent batches, none of them readable.
+            raise InvalidResponseError(
+                f"None of the {unreadable} batches the server sent could be read (they lack required fields).",
+                request_id=answer.request_id,
+                snippet=_snippet(self._redact(json.dumps(payload["data"][:1], default=str))),
+            )
         # `unreadable` is ours: a server field of that name must not reach (and fail) validation.
         page = BatchPage.model_validate({**payload, "data": [], "unreadable": unreadable})
         page.data = batches
@@ -424,8 +443,9 @@ class BatchClient:
 
     def _redact(self, text: str) -> str:
         key = self.config.api_key
-        if key and len(key) >= 4 and key in text:
-            return text.replace(key, REDACTED)
+        if key and len(key) >= 4:
+            # Case-insensitive: URLs and headers pass through code that lowercases them.
+            return re.sub(re.escape(key), REDACTED, text, flags=re.IGNORECASE)
         return text
 
     def _redact_optional(self, text: str | None) -> str | None:

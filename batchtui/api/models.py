@@ -49,7 +49,9 @@ def parse_timestamp(value: Any) -> int | None:
     """Unix seconds from an int, float, numeric string or ISO-8601 string; None if unreadable."""
     if value is None or isinstance(value, bool):
         return None
-    if isinstance(value, (int, float)):
+    if isinstance(value, int):
+        return value  # even an absurd one: isfinite() would overflow on it, the UI copes
+    if isinstance(value, float):
         return int(value) if math.isfinite(value) else None
     if isinstance(value, str):
         text = value.strip()
@@ -176,7 +178,7 @@ class Batch(_Lenient):
     """One batch job. Only what the API always sends is required."""
 
     id: str
-    object: str = "batch"
+    object: Text = "batch"
     endpoint: str
     input_file_id: str
     completion_window: str

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from batchtui.api.client import BatchClient, ClientConfig
+from batchtui.api.client import _Answer, BatchClient, ClientConfig
 from batchtui.api.errors import InvalidResponseError
 from batchtui.api.models import Batch, BatchPage
 from tests.api.factories import KEY, batch_json
@@ -95,9 +95,10 @@ def client() -> Iterator[BatchClient]:
 @given(payload=page_payloads())
 def test_parse_page_raises_only_invalid_response_error(client: BatchClient, payload: Any) -> None:
     try:
-        page = client._parse_page(payload)
+        page = client._parse_page(_Answer(payload, "req_fuzz"))
     except InvalidResponseError as error:
         assert KEY not in error.details()
+        assert error.request_id == "req_fuzz"
         return
     assert isinstance(page, BatchPage)
     assert len(page.data) + page.unreadable == len(payload["data"])
