@@ -5,7 +5,10 @@ Used by scripts/make_screenshots.py and tests/snapshots: both see exactly the sa
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 import time
 from dataclasses import dataclass
 
@@ -13,6 +16,7 @@ from batchtui.clock import FixedClock
 from batchtui.config import Settings
 from batchtui.sim import ManualClock, SimConfig, Simulator
 from batchtui.ui.app import BatchApp
+from batchtui.ui.file_cache import CACHE_ENV
 
 # 2026-11-25 15:00:00 UTC: the moment every scene is taken at (shown in UTC, see pin_timezone).
 SCENE_TIME = 1_795_618_800.0
@@ -33,7 +37,11 @@ SCENES = (
     Scene("detail", "Everything about one batch, focused for scrolling", ("down", "down", "down", "enter")),
     Scene("cancel", "Cancelling asks first", ("c",)),
     Scene("help", "Every key on one screen", ("question_mark",)),
+    # Row 12 of the demo account is a completed chat batch: its output file, downloaded and indexed.
+    Scene("results", "The results of a completed batch", ("down",) * 12 + ("o",)),
 )
+# Workers whose end a scene waits for: page loads, and a results file being downloaded and indexed.
+LOAD_GROUPS = ("page", "results-load")
 
 
 def pin_timezone() -> None:
@@ -43,6 +51,10 @@ def pin_timezone() -> None:
 
 
 def scene_simulator() -> Simulator:
+    # A fresh cache every time: a scene must not depend on what an earlier run downloaded.
+    cache = tempfile.mkdtemp(prefix="batchtui-scene-cache-")
+    atexit.register(shutil.rmtree, cache, ignore_errors=True)
+    os.environ[CACHE_ENV] = cache
     return Simulator(SimConfig(seed=7, api_key=SCENE_KEY), clock=ManualClock(start=SCENE_TIME))
 
 
@@ -53,7 +65,7 @@ def scene_app(base_url: str) -> BatchApp:
 
 async def settle(pilot) -> None:
     """Wait for data loads; a worker waiting on an open dialog is left waiting."""
-    loads = [worker for worker in pilot.app.workers if worker.group == "page"]
+    loads = [worker for worker in pilot.app.workers if worker.group in LOAD_GROUPS]
     if loads:  # an empty list would mean "every worker" to wait_for_complete
         await pilot.app.workers.wait_for_complete(loads)
     await pilot.pause()

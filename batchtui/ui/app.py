@@ -13,6 +13,7 @@ from batchtui.clock import Clock, SystemClock
 from batchtui.config import Settings
 from batchtui.ui.screens.batches import BatchesScreen
 from batchtui.ui.screens.help import HelpScreen
+from batchtui.ui.screens.lifecycle_keys import LIFECYCLE_BINDINGS
 
 
 def stylesheet_dir() -> Path:
@@ -24,7 +25,7 @@ def stylesheet_dir() -> Path:
 
 class BatchApp(App):
     TITLE = "batchtui"
-    CSS_PATH = [stylesheet_dir() / "app.tcss"]
+    CSS_PATH = [stylesheet_dir() / "app.tcss", stylesheet_dir() / "lifecycle.tcss"]
     BINDINGS = [
         Binding("question_mark", "help", "Help", key_display="?", id="help", tooltip="Show every key"),
         Binding("q", "quit", "Quit", id="quit", tooltip="Quit batchtui"),
@@ -57,7 +58,7 @@ class BatchApp(App):
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return
-        bindings = [*BatchesScreen.BINDINGS, *self.BINDINGS]
+        bindings = [*BatchesScreen.BINDINGS, *self.BINDINGS, *LIFECYCLE_BINDINGS]
         self.push_screen(HelpScreen(binding for binding in bindings if binding.show))
 
     async def on_unmount(self) -> None:

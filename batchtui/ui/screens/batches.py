@@ -17,7 +17,7 @@ from textual.binding import Binding
 from textual.events import ScreenResume, ScreenSuspend
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from batchtui.api.client import BatchClient, RetryNotice
 from batchtui.api.errors import APIStatusError, AuthenticationError, BatchAPIError, describe
@@ -26,8 +26,12 @@ from batchtui.clock import Clock
 from batchtui.ui.formatting import clean, local_time, relative, truncate
 from batchtui.ui.screens.confirm_cancel import ConfirmCancel
 from batchtui.ui.screens.error_details import ErrorDetails
+from batchtui.ui.screens.create_batch import CreateBatchScreen
+from batchtui.ui.screens.recovery import RecoveryScreen, can_retry, why_not_retry
+from batchtui.ui.screens.results import ResultsScreen, missing_file_text
 from batchtui.ui.widgets.batch_detail import BatchDetail
 from batchtui.ui.widgets.batch_table import BatchTable
+from batchtui.ui.widgets.lean_footer import LeanFooter
 from batchtui.ui.widgets.status_line import StatusLine
 
 
@@ -40,6 +44,14 @@ class BatchesScreen(Screen):
         Binding("c", "cancel_batch", "Cancel batch", id="cancel_batch", tooltip="Cancel the selected batch (asks first)"),
         Binding("y", "copy_id", "Copy id", id="copy_id", tooltip="Copy the selected batch id to the clipboard"),
         Binding("E", "show_error", "Error details", id="show_error", tooltip="Show the last error in full"),
+        Binding("N", "create_batch", "New", id="create_batch", tooltip="Create a batch from a .jsonl file (checked before upload)"),
+        Binding("o", "open_results", "Output", id="open_results", tooltip="The selected batch's output file (dimmed when it has none)"),
+        Binding("e", "open_errors", "Errors", id="open_errors", tooltip="The selected batch's error file (dimmed when it has none)"),
+        Binding("R", "retry_batch", "Retry", id="retry_batch", tooltip="Build a retry file of what did not succeed (expired, cancelled, failed)"),
+        # Reached only when the binding above is dimmed: say why instead of doing nothing.
+        Binding("o", "explain_unavailable('output')", show=False, id="explain_no_output"),
+        Binding("e", "explain_unavailable('error')", show=False, id="explain_no_errors"),
+        Binding("R", "explain_unavailable('retry')", show=False, id="explain_no_retry"),
         Binding("escape", "focus_table", "Back", show=False, id="focus_table"),
     ]
 
@@ -78,6 +90,7 @@ class BatchesScreen(Screen):
         self.selected_on_page: dict[int, str] = {}
 
         self._refresh_timer: Timer | None = None
+        self._binding_state: tuple[bool | None, ...] = ()
         self._suspended = False
         self._load_generation = 0
 
@@ -92,7 +105,7 @@ class BatchesScreen(Screen):
         yield Static(id="notice")
         yield BatchDetail(id="detail")
         yield StatusLine(id="status-line")
-        yield Footer()
+        yield LeanFooter()
 
     def on_mount(self) -> None:
         self.client.on_retry = self._on_retry
@@ -151,7 +164,7 @@ class BatchesScreen(Screen):
             refusal = self._refuse_forward(page)
             if refusal:
                 self.paging_note = refusal
-                self.refresh_bindings()
+                self._update_bindings()
                 return
             self.cursors.append(cursor)
         else:
@@ -173,7 +186,7 @@ class BatchesScreen(Screen):
             self.selected_id = None
             self._show_notice(self._empty_text())
         self._show_detail()
-        self.refresh_bindings()
+        self._update_bindings()
 
     def _refuse_forward(self, page: BatchPage) -> str | None:
         """Why the page the server sent as 'next' cannot be shown, if it cannot."""
@@ -188,13 +201,12 @@ class BatchesScreen(Screen):
     def _fetch_failed(self, error: BatchAPIError) -> None:
         self.error = error
         self.error_at = self.clock.now()
-        if isinstance(error, AuthenticationError):
-            self._show_notice(self._auth_text(error))
-        elif self.page is None:
-            self._show_notice(self._failure_text(error))
+        if self.page is None:
+            self._show_notice(self._auth_text(error) if isinstance(error, AuthenticationError) else self._failure_text(error))
         else:
+            # Rows already on screen stay, marked stale; the status line says why.
             self.table.add_class("-stale")
-        self.refresh_bindings()
+        self._update_bindings()
 
     def _on_retry(self, notice: RetryNotice) -> None:
         self.retry_notice = notice
@@ -246,7 +258,7 @@ class BatchesScreen(Screen):
     def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self.selected_id = event.row_key.value
         self._show_detail()
-        self.refresh_bindings()
+        self._update_bindings()
 
     @on(DataTable.RowSelected, "#batch-table")
     def _row_selected(self) -> None:
@@ -256,6 +268,13 @@ class BatchesScreen(Screen):
         self.query_one(BatchDetail).show(self.selected_batch, self.clock.now())
 
     # Actions
+
+    def _update_bindings(self) -> None:
+        """Tell the footer only when what is possible changed: each time, it rebuilds every key."""
+        state = tuple(self.check_action(binding.action, ()) for binding in self.BINDINGS)
+        if state != self._binding_state:
+            self._binding_state = state
+            self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "next_page":
@@ -269,6 +288,13 @@ class BatchesScreen(Screen):
             return True if self.selected_id else None
         if action == "show_error":
             return self.error is not None
+        if action in ("open_results", "open_errors"):
+            batch = self.selected_batch
+            file_id = None if batch is None else batch.output_file_id if action == "open_results" else batch.error_file_id
+            return True if file_id else None
+        if action == "retry_batch":
+            batch = self.selected_batch
+            return True if batch is not None and can_retry(batch) else None
         return True
 
     def action_next_page(self) -> None:
@@ -309,6 +335,44 @@ class BatchesScreen(Screen):
         if batch is not None and batch.is_cancellable:
             self.confirm_and_cancel(batch)
 
+    def action_create_batch(self) -> None:
+        self.app.push_screen(CreateBatchScreen(self.client), self.show_created)
+
+    def action_open_results(self) -> None:
+        batch = self.selected_batch
+        if batch is not None and batch.output_file_id:
+            self.app.push_screen(ResultsScreen(self.client, batch, "output"))
+
+    def action_open_errors(self) -> None:
+        batch = self.selected_batch
+        if batch is not None and batch.error_file_id:
+            self.app.push_screen(ResultsScreen(self.client, batch, "error"))
+
+    def action_retry_batch(self) -> None:
+        batch = self.selected_batch
+        if batch is not None and can_retry(batch):
+            self.app.push_screen(RecoveryScreen(self.client, batch), self.show_created)
+
+    def action_explain_unavailable(self, what: str) -> None:
+        batch = self.selected_batch
+        if batch is None:
+            self.tell("Select a batch first.", timeout=3)
+        elif what == "retry":
+            self.tell(why_not_retry(batch))
+        else:
+            self.tell(missing_file_text(batch, "output" if what == "output" else "error"))
+
+    def show_created(self, batch: Batch | None) -> None:
+        """A batch was just created: back to page 1, reloaded, with the new batch selected."""
+        if batch is None:
+            return
+        # Page 1 keeps the current selection on reload; any other page hands page 1 its remembered one.
+        if self.page_number == 1:
+            self.selected_id = batch.id
+        else:
+            self.selected_on_page[0] = batch.id
+        self._load(0, cursor=None)
+
     @work(exclusive=True, group="cancel")
     async def confirm_and_cancel(self, batch: Batch) -> None:
         if not await self.app.push_screen_wait(ConfirmCancel(batch)):
@@ -341,7 +405,7 @@ class BatchesScreen(Screen):
         self.page.data = [updated if batch.id == updated.id else batch for batch in self.page.data]
         self.table.show_batches(self.page.data, self.clock.now(), keep_id=self.selected_id)
         self._show_detail()
-        self.refresh_bindings()
+        self._update_bindings()
 
     # What the user reads
 
@@ -351,7 +415,10 @@ class BatchesScreen(Screen):
 
     def _show_table(self) -> None:
         self.query_one("#notice").display = False
-        self.table.display = True
+        if not self.table.display:
+            self.table.display = True
+            # Hiding it moved focus elsewhere; keys like j/k belong to the table again.
+            self.table.focus()
 
     def _show_notice(self, text: Text) -> None:
         notice = self.query_one("#notice", Static)
@@ -421,6 +488,8 @@ class BatchesScreen(Screen):
                 text.append(f"Stale, from {fetched} · ", style="bold")
             text.append(truncate(clean(describe(self.error)), 70))
             text.append(" · E details")
+            if self.paused:
+                text.append(" · paused")
             return text
         if fetched is None:
             return Text("Loading…" if self.fetching else "Nothing loaded yet")

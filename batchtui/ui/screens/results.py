@@ -1,0 +1,353 @@
+"""A batch's output or error file: downloaded once to the cache, indexed in a thread, listed lazily.
+
+The screen owns the index and the filter; the table only draws the rows it is given.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from rich.cells import cell_len
+from rich.table import Table
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+from textual.worker import WorkerFailed, get_current_worker
+
+from batchtui.api.client import BatchClient
+from batchtui.api.errors import APIStatusError, BatchAPIError, describe
+from batchtui.api.models import Batch
+from batchtui.jsonl.atomic import atomic_write_from
+from batchtui.jsonl.result_file import ErrorGroup, ResultIndex, ResultLine, group_errors, scan_result_file
+from batchtui.ui.file_cache import cached_file, ensure_cached
+from batchtui.ui.formatting import clean
+from batchtui.ui.screens.result_line import ResultLineScreen, pretty_line
+from batchtui.ui.screens.save_file import save_with_prompt
+from batchtui.ui.widgets.result_table import ResultTable
+from batchtui.ui.widgets.step_progress import StepProgress, byte_size
+
+FileKind = Literal["output", "error"]
+
+
+class StopScan(Exception):
+    """Raised from a progress callback to end a scan nobody is waiting for."""
+
+
+@dataclass(frozen=True)
+class Indexed:
+    index: ResultIndex
+    groups: list[ErrorGroup]
+    failed: int
+    widest_id: int
+
+
+def index_result_file(path: Path, progress) -> Indexed:
+    index = scan_result_file(path, progress)
+    widest = max((cell_len(clean(line.custom_id)) for line in index if line.custom_id), default=0)
+    return Indexed(index, group_errors(index), sum(1 for line in index if line.failed), widest)
+
+
+def missing_file_text(batch: Batch, kind: FileKind) -> str:
+    """Why `o` or `e` has nothing to open for this batch."""
+    what = "output file" if kind == "output" else "error file"
+    if not batch.is_terminal:
+        return f"{batch.id} has no {what} yet: it appears when the batch completes, expires or is cancelled."
+    if kind == "output":
+        return f"{batch.id} has no output file: no request in it succeeded."
+    return f"{batch.id} has no error file: no request in it failed."
+
+
+def gone_text(kind: FileKind, file_id: str, error: APIStatusError) -> Text:
+    text = Text(f"The {kind} file is gone\n\n", style="bold")
+    text.append(f"The server no longer has {clean(file_id)} (HTTP 404: ")
+    text.append(clean(error.message), style="italic")
+    text.append(
+        ").\n\nOutput and error files are deleted when they expire: 30 days after the batch ends, "
+        "or sooner if an expiry was set when the batch was created. Escape goes back."
+    )
+    return text
+
+
+class ResultsScreen(Screen[None]):
+    # Nothing to focus until the file is indexed ("" turns auto-focus off; None would inherit it).
+    AUTO_FOCUS = ""
+    BINDINGS = [
+        Binding("slash", "filter", "Filter", key_display="/", id="filter_results", tooltip="Results: filter by custom_id or text (Escape clears the filter)"),
+        Binding("enter", "open_line", "Open line", id="open_result_line", tooltip="Results: the selected line in full, pretty-printed"),
+        Binding("g", "toggle_groups", "Group failures", id="group_failures", tooltip="Results: failures grouped by code and message"),
+        Binding("d", "save_file", "Save file", id="save_results", tooltip="Results: save the file (asks before overwriting)"),
+        Binding("r", "reload", "Download again", id="reload_results", tooltip="Results: try the download again"),
+        Binding("escape", "back", "Back", id="results_back", tooltip="Results: clear the filter, or go back"),
+    ]
+
+    def __init__(self, client: BatchClient, batch: Batch, kind: FileKind) -> None:
+        super().__init__()
+        self.client = client
+        self.batch = batch
+        self.kind = kind
+        file_id = batch.output_file_id if kind == "output" else batch.error_file_id
+        assert file_id, "opened without a file: the caller checks first"
+        self.file_id: str = file_id
+        self.path = cached_file(file_id)
+        self.indexed: Indexed | None = None
+        self.rows: list[ResultLine] = []
+        self.filter_text = ""
+        self.retryable_failure = False
+        self.from_cache = False
+
+    # Layout
+
+    def compose(self) -> ComposeResult:
+        title = Text("Output" if self.kind == "output" else "Errors", style="bold")
+        title.append(f" of {clean(self.batch.id)}  ·  {clean(self.file_id)}  ·  {clean(self.batch.endpoint)}")
+        yield Static(title, id="results-title")
+        yield StepProgress(id="results-progress")
+        yield Static(id="results-notice")
+        yield Input(placeholder="filter by custom_id or text; Enter keeps it, Escape clears it", id="results-filter")
+        yield ResultTable(id="results-table")
+        with VerticalScroll(id="results-groups"):
+            yield Static(id="results-groups-text")
+        yield Static(id="results-info")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load()
+
+    @property
+    def table(self) -> ResultTable:
+        return self.query_one(ResultTable)
+
+    # Loading
+
+    @work(exclusive=True, group="results-load")
+    async def load(self) -> None:
+        progress = self.query_one(StepProgress)
+        self.retryable_failure = False
+        self.refresh_bindings()
+        progress.start(f"Downloading the {self.kind} file {self.file_id}")
+        try:
+            self.path, self.from_cache = await ensure_cached(self.client, self.file_id, progress.show)
+        except APIStatusError as error:
+            if error.status_code == 404:
+                self._failed(gone_text(self.kind, self.file_id, error), retryable=False)
+            else:
+                self._failed(self._download_failure(error))
+            return
+        except BatchAPIError as error:
+            self._failed(self._download_failure(error))
+            return
+        except OSError as error:
+            self._failed(Text(f"Could not write to the cache at {clean(self.path)}: {clean(error.strerror or error)}"))
+            return
+        progress.start("Indexing")
+        try:
+            self.indexed = await self.index_file().wait()
+        except WorkerFailed as failure:
+            self._failed(Text(f"Could not read {clean(self.path)}: {clean(failure.error)}"))
+            return
+        progress.stop()
+        self._show_index()
+
+    @work(thread=True, exclusive=True, group="results-index", exit_on_error=False)
+    def index_file(self) -> Indexed:
+        worker = get_current_worker()
+        progress = self.query_one(StepProgress)
+
+        def report(done: int, total: int) -> None:
+            if worker.is_cancelled:
+                raise StopScan
+            self.app.call_from_thread(progress.show, done, total)
+
+        return index_result_file(self.path, report)
+
+    def _download_failure(self, error: BatchAPIError) -> Text:
+        text = Text(f"Could not download the {self.kind} file\n\n", style="bold")
+        text.append(clean(describe(error)))
+        text.append("\n\nr tries again; Escape goes back.")
+        return text
+
+    def _failed(self, text: Text, *, retryable: bool = True) -> None:
+        self.query_one(StepProgress).stop()
+        notice = self.query_one("#results-notice", Static)
+        notice.update(text)
+        notice.display = True
+        self.retryable_failure = retryable
+        self.refresh_bindings()
+
+    def _show_index(self) -> None:
+        assert self.indexed is not None
+        self.query_one("#results-notice").display = False
+        self.rows = self.indexed.index.lines
+        self.table.show_rows(self.rows, widest_id=self.indexed.widest_id, empty_text="The file is empty.")
+        self.table.display = True
+        self.table.focus()
+        self.query_one("#results-groups-text", Static).update(self._groups_renderable())
+        self._render_info()
+        self.refresh_bindings()
+
+    # Filtering
+
+    @on(Input.Changed, "#results-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.filter_text = event.value
+        self.apply_filter(event.value)
+
+    @on(Input.Submitted, "#results-filter")
+    def _filter_submitted(self) -> None:
+        self.table.focus()
+
+    @work(thread=True, exclusive=True, group="results-filter")
+    def apply_filter(self, text: str) -> None:
+        if self.indexed is None:
+            return
+        rows = self.indexed.index.filter(text) if text else self.indexed.index.lines
+        worker = get_current_worker()
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._show_filtered, text, rows)
+
+    def _show_filtered(self, text: str, rows: list[ResultLine]) -> None:
+        if text != self.filter_text:
+            return  # a newer keystroke is on its way
+        self.rows = rows
+        self.table.show_rows(rows, empty_text=f"Nothing matches {clean(text)!r}." if text else "The file is empty.")
+        self._render_info()
+
+    def _clear_filter(self) -> None:
+        filter_input = self.query_one("#results-filter", Input)
+        filter_input.value = ""
+        filter_input.display = False
+        self.filter_text = ""
+        if self.indexed is not None:
+            self._show_filtered("", self.indexed.index.lines)
+        self.table.focus()
+
+    # Actions
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        loaded = self.indexed is not None
+        if action in ("filter", "toggle_groups", "save_file"):
+            return True if loaded else None
+        if action == "open_line":
+            return True if loaded and self.table.current is not None and self.table.display else None
+        if action == "reload":
+            return self.retryable_failure
+        return True
+
+    def action_filter(self) -> None:
+        self._show_groups(False)
+        filter_input = self.query_one("#results-filter", Input)
+        filter_input.display = True
+        filter_input.focus()
+
+    def action_back(self) -> None:
+        if self.query_one("#results-groups").display:
+            self._show_groups(False)
+        elif self.filter_text or self.query_one("#results-filter").display:
+            self._clear_filter()
+        else:
+            self.dismiss(None)
+
+    def action_reload(self) -> None:
+        self.query_one("#results-notice").display = False
+        self.load()
+
+    def action_toggle_groups(self) -> None:
+        self._show_groups(not self.query_one("#results-groups").display)
+
+    def _show_groups(self, show: bool) -> None:
+        groups = self.query_one("#results-groups")
+        groups.display = show
+        self.table.display = not show and self.indexed is not None
+        if show:
+            groups.focus()
+        elif self.table.display:
+            self.table.focus()
+        self.refresh_bindings()
+
+    def action_open_line(self) -> None:
+        if self.table.current is not None:
+            self.open_line(self.table.current)
+
+    @on(ResultTable.Opened)
+    def _row_opened(self, event: ResultTable.Opened) -> None:
+        self.open_line(event.result)
+
+    @work(thread=True, exclusive=True, group="results-line", exit_on_error=False)
+    def open_line(self, result: ResultLine) -> None:
+        assert self.indexed is not None
+        try:
+            raw = self.indexed.index.read_raw(result)
+        except OSError as error:
+            self.app.call_from_thread(self._tell, f"Could not read line {result.line_number}: {error}", "error")
+            return
+        text, note = pretty_line(raw)
+        self.app.call_from_thread(self.app.push_screen, ResultLineScreen(result, text, note))
+
+    def action_save_file(self) -> None:
+        if self.indexed is not None:
+            self.save_file()
+
+    @work(exclusive=True, group="results-save")
+    async def save_file(self) -> None:
+        saved = await save_with_prompt(
+            self.app,
+            f"Save the {self.kind} file {self.file_id}",
+            f"./{self.path.name}",
+            lambda dest, overwrite: atomic_write_from(self.path, dest, overwrite=overwrite),
+        )
+        if saved is not None:
+            self._tell(f"Saved {byte_size(saved.result)} to {saved.path.resolve()}")
+
+    # What the user reads
+
+    def _tell(self, message: str, severity: str = "information") -> None:
+        self.notify(clean(message), severity=severity, timeout=6, markup=False)  # type: ignore[arg-type]
+
+    def _render_info(self) -> None:
+        assert self.indexed is not None
+        total = len(self.indexed.index)
+        text = Text(f"{total:,} results", style="bold")
+        if self.indexed.failed:
+            text.append(f" · {self.indexed.failed:,} failed")
+        if self.filter_text:
+            text.append(" · filter ")
+            text.append(repr(clean(self.filter_text)), style="bold")
+            text.append(f": {len(self.rows):,} shown")
+        # Where the cache lives differs per machine; the file name is enough to find it.
+        source = "from the cache" if self.from_cache else "downloaded to the cache"
+        text.append(f" · {source} as {clean(self.path.name)}", style="dim")
+        self.query_one("#results-info", Static).update(text)
+
+    def _groups_renderable(self) -> Table | Text:
+        assert self.indexed is not None
+        groups = self.indexed.groups
+        if not groups:
+            return Text("No failed requests in this file. g goes back to the list.", style="dim")
+        table = Table(
+            title=Text(
+                f"{self.indexed.failed:,} failed requests in {len(groups):,} groups, most common first "
+                "(g goes back to the list)",
+                style="bold",
+            ),
+            title_justify="left",
+            expand=True,
+            show_edge=False,
+        )
+        table.add_column("Count", justify="right", no_wrap=True)
+        table.add_column("Code", no_wrap=True)
+        table.add_column("Message", ratio=3)
+        table.add_column("Examples (custom_id)", ratio=2)
+        for group in groups:
+            table.add_row(
+                Text(f"{group.count:,}", style="bold"),
+                Text(clean(group.code)),
+                Text(clean(group.message) or "—"),
+                Text(", ".join(clean(custom_id) for custom_id in group.example_custom_ids), style="dim"),
+            )
+        return table

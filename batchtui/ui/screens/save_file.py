@@ -1,0 +1,149 @@
+"""Ask where to save a file, and never overwrite one without asking first."""
+
+from __future__ import annotations
+
+import errno
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Generic, TypeVar
+
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+from textual.worker import WorkerFailed
+
+from batchtui.ui.formatting import clean, local_time
+from batchtui.ui.widgets.step_progress import byte_size
+
+T = TypeVar("T")
+
+
+def path_problem(text: str) -> str | None:
+    """Why this path cannot be saved to, in words; None when it can be tried."""
+    if not text.strip():
+        return "Type a file name."
+    path = Path(text).expanduser()
+    if path.is_dir():
+        return f"{clean(path)} is a folder: add a file name."
+    parent = path.parent
+    if not parent.exists():
+        return f"There is no folder {clean(parent)}."
+    if not parent.is_dir():
+        return f"{clean(parent)} is not a folder."
+    return None
+
+
+class SaveFileScreen(ModalScreen[str | None]):
+    """A path, pre-filled; Enter saves, Escape cancels."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel_save")]
+
+    def __init__(self, title: str, default: str, message: str | None = None) -> None:
+        super().__init__()
+        self.title_text = title
+        self.default = default
+        self.message = message
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="save-dialog", classes="lifecycle-dialog"):
+            yield Static(Text(self.title_text, style="bold"))
+            yield Input(value=self.default, id="save-path", placeholder="path of the file to write")
+            yield Static(Text(self.message or ""), id="save-message")
+            yield Static(
+                Text("Enter saves · Escape cancels · an existing file is only replaced if you say so", style="dim")
+            )
+
+    def on_mount(self) -> None:
+        self.query_one("#save-message").display = bool(self.message)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        problem = path_problem(event.value)
+        if problem is not None:
+            message = self.query_one("#save-message", Static)
+            message.update(Text(problem))
+            message.display = True
+            return
+        self.dismiss(str(Path(event.value).expanduser()))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ConfirmOverwrite(ModalScreen[bool]):
+    BINDINGS = [
+        Binding("y", "overwrite", "Overwrite", id="confirm_overwrite"),
+        Binding("n,escape", "keep", "Keep it", id="keep_existing"),
+    ]
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+
+    def compose(self) -> ComposeResult:
+        text = Text()
+        text.append(clean(self.path), style="bold")
+        text.append(" already exists")
+        try:
+            info = self.path.stat()
+        except OSError:
+            pass
+        else:
+            text.append(f" ({byte_size(info.st_size)}, changed {local_time(int(info.st_mtime))})")
+        text.append(".\n\nReplace it? ")
+        text.append("y", style="bold")
+        text.append(" replaces it; ")
+        text.append("n", style="bold")
+        text.append(" or Escape goes back to choose another name.")
+        with Vertical(id="overwrite-dialog", classes="lifecycle-dialog"):
+            yield Static(text)
+
+    def action_overwrite(self) -> None:
+        self.dismiss(True)
+
+    def action_keep(self) -> None:
+        self.dismiss(False)
+
+
+@dataclass(frozen=True)
+class Saved(Generic[T]):
+    path: Path
+    result: T
+
+
+async def save_with_prompt(
+    app: App, title: str, default: str, write: Callable[[Path, bool], T]
+) -> Saved[T] | None:
+    """Ask for a path, confirm an overwrite, then run `write(path, overwrite)` in a thread.
+
+    Must be awaited inside a worker (it waits on dialogs). A failed write is shown
+    in the dialog, which opens again; None when the user gives up.
+    """
+    suggestion, message = default, None
+    while True:
+        chosen = await app.push_screen_wait(SaveFileScreen(title, suggestion, message))
+        if chosen is None:
+            return None
+        path = Path(chosen)
+        overwrite = os.path.lexists(path)
+        if overwrite and not await app.push_screen_wait(ConfirmOverwrite(path)):
+            suggestion, message = chosen, None
+            continue
+        worker = app.run_worker(lambda: write(path, overwrite), thread=True, exit_on_error=False, group="save")
+        try:
+            return Saved(path, await worker.wait())
+        except WorkerFailed as failure:
+            suggestion, message = chosen, _write_failure(path, failure.error)
+
+
+def _write_failure(path: Path, error: BaseException) -> str:
+    if isinstance(error, FileExistsError):
+        return f"{clean(path)} appeared while saving; choose again (nothing was overwritten)."
+    if isinstance(error, OSError):
+        reason = error.strerror or os.strerror(error.errno or errno.EIO)
+        return f"Could not write {clean(path)}: {clean(reason)}."
+    return f"Could not write {clean(path)}: {clean(error)}"

@@ -1,0 +1,46 @@
+"""One long step (checking, uploading, downloading, indexing) with its name and a progress bar."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import ProgressBar, Static
+
+
+class StepProgress(Horizontal):
+    def compose(self) -> ComposeResult:
+        yield Static(classes="step-label")
+        # No ETA: it would make every screenshot different, and byte counts say enough.
+        yield ProgressBar(show_eta=False, classes="step-bar")
+        yield Static(classes="step-count")
+
+    def start(self, label: str, total: int | None = None) -> None:
+        self.query_one(".step-label", Static).update(Text(label))
+        self.query_one(ProgressBar).update(total=total, progress=0)
+        self.query_one(".step-count", Static).update("")
+        self.display = True
+
+    def show(self, done: int, total: int | None) -> None:
+        bar = self.query_one(ProgressBar)
+        bar.update(total=total, progress=done)
+        self.query_one(".step-count", Static).update(Text(_amount(done, total), style="dim"))
+
+    def stop(self) -> None:
+        self.display = False
+
+
+def byte_size(size: int) -> str:
+    """1,234 bytes, 12.3 kB, 4.5 MB: decimal units, as the API's limits are written."""
+    if size < 1000:
+        return f"{size:,} bytes"
+    value = size / 1000
+    for unit in ("kB", "MB"):
+        if value < 1000:
+            return f"{value:.1f} {unit}"
+        value /= 1000
+    return f"{value:.1f} GB"
+
+
+def _amount(done: int, total: int | None) -> str:
+    return f"{byte_size(done)} of {byte_size(total)}" if total else byte_size(done)

@@ -1,0 +1,95 @@
+"""Shared pieces of the create, results and retry tests against the simulator."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+
+from batchtui.api.client import BatchClient, ClientConfig
+from batchtui.config import Settings
+from batchtui.ui.app import BatchApp
+from batchtui.ui.screens.batches import BatchesScreen
+from batchtui.ui.widgets.batch_table import BatchTable
+
+START = 1_795_618_800.0
+KEY = "sk-e2e-lifecycle-not-a-real-key"
+
+
+def app_for(simulator, clock, *, client: BatchClient | None = None, page_size: int = 20) -> BatchApp:
+    settings = Settings(api_key=KEY, base_url=simulator.base_url, refresh_seconds=3600.0, page_size=page_size)
+    return BatchApp(settings, clock=clock, client=client)
+
+
+def client_for(simulator, config: ClientConfig | None = None) -> BatchClient:
+    return BatchClient(config or ClientConfig(api_key=KEY, base_url=simulator.base_url))
+
+
+async def settle(app, pilot) -> None:
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def wait_until(pilot, condition: Callable[[], object], timeout: float = 15.0) -> None:
+    """Await something the app reaches on its own, with a deadline instead of a fixed sleep."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        assert loop.time() < deadline, "condition not reached in time"
+        await pilot.pause(0.02)
+
+
+def rows(app) -> list[str]:
+    table = app.screen.query_one(BatchTable)
+    return [table.coordinate_to_cell_key((i, 0))[0].value for i in range(table.row_count)]
+
+
+async def select(app, pilot, batch_id: str) -> BatchesScreen:
+    screen = app.screen
+    assert isinstance(screen, BatchesScreen)
+    assert screen.query_one(BatchTable).select_id(batch_id), f"{batch_id} is not on this page"
+    await pilot.pause()
+    assert screen.selected_id == batch_id
+    return screen
+
+
+def posts(simulator, path: str) -> list:
+    return [r for r in simulator.requests if r.method == "POST" and r.path == path]
+
+
+def content_requests(simulator, file_id: str) -> list:
+    return [r for r in simulator.requests if r.method == "GET" and r.path == f"/v1/files/{file_id}/content"]
+
+
+def file_bytes(simulator, file_id: str) -> bytes:
+    """A file's content straight from the simulator, for comparing with what the app shows."""
+    response = httpx.get(
+        f"{simulator.base_url}/files/{file_id}/content", headers={"Authorization": f"Bearer {KEY}"}, timeout=30
+    )
+    response.raise_for_status()
+    return response.content
+
+
+def file_lines(simulator, file_id: str) -> list[dict]:
+    return [json.loads(line) for line in file_bytes(simulator, file_id).splitlines() if line.strip()]
+
+
+def notifications(app) -> list[str]:
+    return [str(note.message) for note in app._notifications]
+
+
+def write_jsonl(path: Path, records: list[object]) -> Path:
+    path.write_text("".join(json.dumps(record) + "\n" for record in records), encoding="utf-8")
+    return path
+
+
+def chat_request(custom_id: str, model: str = "gpt-4o-mini") -> dict:
+    return {
+        "custom_id": custom_id,
+        "method": "POST",
+        "url": "/v1/chat/completions",
+        "body": {"model": model, "messages": [{"role": "user", "content": f"hello {custom_id}"}]},
+    }

@@ -1,0 +1,139 @@
+"""FakeAPI plus files and create, with scripted outcomes, for the create, results and retry screen tests."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from batchtui.api.client import BatchClient, ClientConfig
+from batchtui.api.retry import RetryPolicy
+from batchtui.clock import FixedClock
+from batchtui.config import Settings
+from batchtui.ui.app import BatchApp
+from tests.ui.conftest import FAKE_KEY
+from tests.ui.fake_api import NOW, FakeAPI, _error, make_batch
+
+# What POST /batches does, in order: "ok" creates; "drop" loses the request (nothing created);
+# "lost" creates, then loses the answer; "refuse" answers 400; "garbled" creates and answers non-JSON.
+Outcome = str
+
+
+@dataclass
+class LifecycleAPI(FakeAPI):
+    files: dict[str, bytes] = field(default_factory=dict)
+    create_outcomes: list[Outcome] = field(default_factory=list)
+    list_failures: int = 0
+    """How many of the next list requests answer 500."""
+    create_gate: asyncio.Event | None = None
+    """When set, creates wait for it: a create still in flight."""
+    uploads: int = 0
+
+    def transport(self) -> httpx.MockTransport:
+        return httpx.MockTransport(self.handle_async)
+
+    async def handle_async(self, request: httpx.Request) -> httpx.Response:
+        path = request.url.path
+        if self.fail_with is not None:
+            return self.handle(request)
+        if request.method == "POST" and path.endswith("/files"):
+            self.requests.append(request)
+            return self._upload(request)
+        if request.method == "POST" and path.endswith("/batches"):
+            self.requests.append(request)
+            if self.create_gate is not None:
+                await self.create_gate.wait()
+            return self._create(request)
+        if request.method == "GET" and "/files/" in path:
+            self.requests.append(request)
+            return self._file(path)
+        if request.method == "GET" and path.endswith("/batches") and self.list_failures:
+            self.requests.append(request)
+            self.list_failures -= 1
+            return _error(500, "The server had an error while processing your request.")
+        return self.handle(request)
+
+    def posts(self, suffix: str) -> list[httpx.Request]:
+        return [r for r in self.requests if r.method == "POST" and r.url.path.endswith(suffix)]
+
+    def content_requests(self, file_id: str) -> int:
+        return sum(1 for r in self.requests if r.method == "GET" and r.url.path.endswith(f"/files/{file_id}/content"))
+
+    def _upload(self, request: httpx.Request) -> httpx.Response:
+        self.uploads += 1
+        file_id = f"file-up-{self.uploads}"
+        self.files[file_id] = request.content
+        body = {"id": file_id, "object": "file", "bytes": len(request.content), "created_at": NOW,
+                "filename": "input.jsonl", "purpose": "batch"}
+        return httpx.Response(200, json=body)
+
+    def _create(self, request: httpx.Request) -> httpx.Response:
+        outcome = self.create_outcomes.pop(0) if self.create_outcomes else "ok"
+        body = json.loads(request.content)
+        if outcome == "drop":
+            raise httpx.ReadTimeout("timed out", request=request)
+        if outcome == "refuse":
+            return httpx.Response(400, json={"error": {"message": "Invalid value for 'completion_window': '48h'. "
+                                                       "Supported values are: '24h'.", "type": "invalid_request_error",
+                                                       "param": "completion_window", "code": "invalid_value"}})
+        batch = make_batch(
+            len(self.batches) + 100,
+            "validating",
+            id=f"batch_new{len(self.posts('/batches'))}",
+            input_file_id=body["input_file_id"],
+            endpoint=body["endpoint"],
+            created_at=NOW,
+            metadata=body.get("metadata"),
+        )
+        self.batches.insert(0, batch)
+        if outcome == "lost":
+            raise httpx.RemoteProtocolError("Server disconnected without sending a response.", request=request)
+        if outcome == "garbled":
+            return httpx.Response(200, content=b"<html>upstream reset</html>")
+        return httpx.Response(200, json=batch)
+
+    def _file(self, path: str) -> httpx.Response:
+        file_id = path.split("/files/", 1)[1].split("/", 1)[0]
+        content = self.files.get(file_id)
+        if content is None:
+            return _error(404, f"No such File object: {file_id}")
+        if path.endswith("/content"):
+            return httpx.Response(200, content=content, headers={"content-type": "application/octet-stream"})
+        return httpx.Response(200, json={"id": file_id, "object": "file", "bytes": len(content), "created_at": NOW})
+
+
+def lifecycle_app(api: LifecycleAPI, *, page_size: int = 20) -> BatchApp:
+    client = BatchClient(
+        ClientConfig(api_key=FAKE_KEY, base_url="http://fake.test/v1", retry=RetryPolicy(max_retries=0)),
+        transport=api.transport(),
+    )
+    settings = Settings(api_key=FAKE_KEY, base_url="http://fake.test/v1", page_size=page_size, refresh_seconds=3600.0)
+    return BatchApp(settings, client=client, clock=FixedClock(NOW))
+
+
+def result_line(custom_id: str, status: int | None = 200, *, text: str = "fine", error: dict | None = None) -> dict:
+    if status is None:
+        return {"id": f"batch_req_{custom_id}", "custom_id": custom_id, "response": None, "error": error}
+    if status >= 400:
+        body: dict[str, Any] = {"error": error or {"message": "Bad request", "type": "invalid_request_error",
+                                                   "code": "invalid_value"}}
+    else:
+        body = {"object": "chat.completion", "choices": [{"message": {"role": "assistant", "content": text}}]}
+    return {"id": f"batch_req_{custom_id}", "custom_id": custom_id,
+            "response": {"status_code": status, "request_id": f"req_{custom_id}", "body": body}, "error": None}
+
+
+def jsonl(records: list[dict]) -> bytes:
+    return "".join(json.dumps(record) + "\n" for record in records).encode()
+
+
+async def wait_until(pilot, condition: Callable[[], object], timeout: float = 10.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        assert loop.time() < deadline, "condition not reached in time"
+        await pilot.pause(0.02)
