@@ -11,6 +11,7 @@ import math
 import re
 import time
 from collections.abc import Mapping
+from decimal import Decimal
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -66,7 +67,8 @@ def safe_text(value: object, style: str = "", width: int | None = None) -> Text:
 
 def relative(seconds: float) -> str:
     """'3s', '5m', '2h 10m', '3d 4h' for a duration; absurd values still read as something."""
-    if not math.isfinite(seconds):
+    # An int is always finite, and can be beyond a float's range (JSON numbers have no limit).
+    if isinstance(seconds, float) and not math.isfinite(seconds):
         return "?"
     seconds = abs(int(seconds))
     if seconds < 60:
@@ -86,7 +88,7 @@ def relative(seconds: float) -> str:
 def age(timestamp: int | None, now: float) -> str:
     if timestamp is None:
         return "—"
-    delta = now - timestamp
+    delta = int(now) - timestamp  # integers: `now - timestamp` overflows for a timestamp past a float's range
     return f"{relative(delta)} ago" if delta >= 0 else f"in {relative(delta)}"
 
 
@@ -106,7 +108,12 @@ def percent(counts: RequestCounts | None) -> float | None:
     finished = counts.finished
     if finished is None:
         return None
-    return max(0.0, min(1.0, finished / counts.total))
+    # Clamp before dividing: a huge `finished` over a small total overflows a float.
+    if finished <= 0:
+        return 0.0
+    if finished >= counts.total:
+        return 1.0
+    return finished / counts.total
 
 
 def progress_bar(fraction: float, width: int, fill_style: str = "") -> Text:
@@ -128,7 +135,10 @@ def compact(value: int) -> str:
         return f"{value:,}"
     if abs(value) < 1_000_000:
         return f"{value / 1000:.1f}".removesuffix(".0") + "k"
-    return f"{value / 1_000_000:.1f}".removesuffix(".0") + "M"
+    if abs(value) < 1_000_000_000:
+        return f"{value / 1_000_000:.1f}".removesuffix(".0") + "M"
+    # Absurd counts: short, and Decimal because an int past a float's range cannot be divided into one.
+    return f"{Decimal(value):.1e}"
 
 
 def progress_cell(

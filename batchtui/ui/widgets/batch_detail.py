@@ -87,7 +87,7 @@ def timeline(batch: Batch, now: float) -> Table:
             continue
         grid.add_row(label, Text(f"{local_time(stamp)}  ({age(stamp, now)})" if stamp is not None else "—"))
     if not batch.is_terminal and batch.expires_at is not None:
-        left = batch.expires_at - now
+        left = batch.expires_at - int(now)  # integers: a timestamp can be past a float's range
         text = f"{relative(left)} before the completion window closes" if left > 0 else "the completion window has passed"
         grid.add_row("Time left", Text(text, style="bold"))
     return grid
