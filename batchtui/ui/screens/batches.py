@@ -37,11 +37,11 @@ from batchtui.ui.widgets.status_line import StatusLine
 
 class BatchesScreen(Screen):
     BINDINGS = [
-        Binding("n", "next_page", "Next page", id="next_page", tooltip="Next page of older batches"),
-        Binding("p", "previous_page", "Prev page", id="previous_page", tooltip="Previous page"),
+        Binding("n", "next_page", "Next", id="next_page", tooltip="Next page of older batches"),
+        Binding("p", "previous_page", "Prev", id="previous_page", tooltip="Previous page"),
         Binding("r", "refresh_now", "Refresh", id="refresh_now", tooltip="Refresh the page now"),
         Binding("space", "toggle_pause", "Pause", id="toggle_pause", tooltip="Pause or resume automatic refresh"),
-        Binding("c", "cancel_batch", "Cancel batch", id="cancel_batch", tooltip="Cancel the selected batch (asks first)"),
+        Binding("c", "cancel_batch", "Cancel", id="cancel_batch", tooltip="Cancel the selected batch (asks first)"),
         Binding("y", "copy_id", "Copy id", id="copy_id", tooltip="Copy the selected batch id to the clipboard"),
         Binding("E", "show_error", "Error details", id="show_error", tooltip="Show the last error in full"),
         Binding("N", "create_batch", "New", id="create_batch", tooltip="Create a batch from a .jsonl file (checked before upload)"),

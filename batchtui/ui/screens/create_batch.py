@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, Select, Static, TextArea
+from textual.widgets import Input, Label, Select, Static, TextArea
 from textual.worker import WorkerCancelled, WorkerFailed, get_current_worker
 
 from batchtui.api.client import AmbiguousCreateError, BatchClient
@@ -29,6 +29,7 @@ from batchtui.ui.batch_form import BatchForm, CreateDefaults, format_metadata, p
 from batchtui.ui.formatting import clean
 from batchtui.ui.screens.file_picker import FilePicker
 from batchtui.ui.widgets.step_progress import StepProgress
+from batchtui.ui.widgets.lean_footer import LeanFooter
 
 EXPIRY_HINT = "seconds from 3600 to 2592000 (or 12h, 30d); empty: the server's default (30 days)"
 
@@ -111,7 +112,7 @@ class CreateBatchScreen(Screen[Batch | None]):
             yield Static(id="create-problems")
             yield StepProgress(id="create-progress")
             yield Static(id="create-report")
-        yield Footer()
+        yield LeanFooter()
 
     def on_mount(self) -> None:
         self.query_one("#create-path", Input).focus()

@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 from textual.worker import WorkerFailed, get_current_worker
 
 from batchtui.api.client import BatchClient
@@ -31,6 +31,7 @@ from batchtui.ui.screens.result_line import ResultLineScreen, pretty_line
 from batchtui.ui.screens.save_file import save_with_prompt
 from batchtui.ui.widgets.result_table import ResultTable
 from batchtui.ui.widgets.step_progress import StepProgress, byte_size
+from batchtui.ui.widgets.lean_footer import LeanFooter
 
 FileKind = Literal["output", "error"]
 
@@ -114,7 +115,7 @@ class ResultsScreen(Screen[None]):
         with VerticalScroll(id="results-groups"):
             yield Static(id="results-groups-text")
         yield Static(id="results-info")
-        yield Footer()
+        yield LeanFooter()
 
     def on_mount(self) -> None:
         self.load()

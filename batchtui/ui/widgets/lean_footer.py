@@ -12,6 +12,10 @@ class LeanFooter(Footer):
     does, so every binding refresh would leave ~8 dead key widgets behind. Prune them here.
     """
 
+    def __init__(self) -> None:
+        # Compact, and no palette hint: a dozen keys must fit in 120 columns.
+        super().__init__(compact=True, show_command_palette=False)
+
     async def recompose(self) -> None:
         await super().recompose()
         watchers = getattr(self, "__watchers", {}).get("compact")
