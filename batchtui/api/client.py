@@ -257,6 +257,13 @@ class BatchClient:
                         raise InvalidResponseError(
                             "The file's content could not be decoded (a corrupt compressed body)."
                         ) from None
+                # Content-Length counts bytes on the wire; decoded gzip is larger, so only "short" is wrong.
+                received = max(response.num_bytes_downloaded, written)
+                if total is not None and received < total:
+                    # The body ended cleanly but short: caching it would pass a truncated file off as whole.
+                    raise APIConnectionError(
+                        f"The download ended after {received:,} of {total:,} bytes.", url=_safe_url(response.request.url)
+                    )
             os.replace(partial, dest)
         finally:
             partial.unlink(missing_ok=True)

@@ -26,6 +26,8 @@ def atomic_write_from(source: Source, dest: str | os.PathLike[str], overwrite: b
         raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), dest)
     directory = os.path.dirname(os.path.abspath(dest))
     descriptor, temp_path = tempfile.mkstemp(dir=directory, prefix=f".{os.path.basename(dest)}.", suffix=".part")
+    # mkstemp makes the file private; a saved result file should get the usual permissions.
+    os.chmod(temp_path, 0o666 & ~_current_umask())
     try:
         with os.fdopen(descriptor, "wb") as temp:
             written = _write_source(source, temp)
@@ -78,3 +80,9 @@ def _sync_directory(directory: str) -> None:
             os.fsync(descriptor)
         finally:
             os.close(descriptor)
+
+
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

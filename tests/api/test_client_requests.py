@@ -258,3 +258,36 @@ async def test_stream_file_content_gives_the_raw_bytes() -> None:
         async with client.stream_file_content("file-out") as response:
             chunks = [chunk async for chunk in response.aiter_bytes()]
     assert b"".join(chunks) == b"line 1\nline 2\n"
+
+
+async def test_a_download_that_ends_short_is_not_kept(tmp_path):
+    import httpx
+    import pytest
+
+    from batchtui.api.client import BatchClient, ClientConfig
+    from batchtui.api.errors import APIConnectionError
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        # Claims 100 bytes, sends 10: what a proxy that gives up mid-body looks like.
+        return httpx.Response(200, content=b"0123456789", headers={"content-length": "100"})
+
+    client = BatchClient(ClientConfig(api_key="sk-x", base_url="http://t/v1"), transport=httpx.MockTransport(handler))
+    dest = tmp_path / "out.jsonl"
+    with pytest.raises(APIConnectionError, match="10 of 100 bytes"):
+        await client.download_file("file-1", dest)
+    assert not dest.exists() and not list(tmp_path.iterdir())
+    await client.aclose()
+
+
+def test_saved_files_get_the_usual_permissions(tmp_path):
+    import os
+
+    from batchtui.jsonl.atomic import atomic_write_from
+
+    dest = tmp_path / "saved.jsonl"
+    old = os.umask(0o022)
+    try:
+        atomic_write_from([b"{}\n"], dest)
+    finally:
+        os.umask(old)
+    assert dest.stat().st_mode & 0o777 == 0o644
