@@ -28,3 +28,15 @@ class InputLimits:
 
 
 DEFAULT_LIMITS = InputLimits()
+
+
+def byte_size(size: int) -> str:
+    """1,234 bytes, 12.3 kB, 4.5 MB: decimal units, as the API's limits are written."""
+    if size < 1000:
+        return f"{size:,} bytes"
+    value = size / 1000
+    for unit in ("kB", "MB"):
+        if value < 1000:
+            return f"{value:.1f} {unit}"
+        value /= 1000
+    return f"{value:.1f} GB"

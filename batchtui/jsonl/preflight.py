@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from batchtui.jsonl.limits import BATCH_ENDPOINTS, DEFAULT_LIMITS, EMBEDDINGS_ENDPOINT, InputLimits
+from batchtui.jsonl.limits import BATCH_ENDPOINTS, DEFAULT_LIMITS, EMBEDDINGS_ENDPOINT, InputLimits, byte_size
 from batchtui.jsonl.line_reader import LineError, Progress, RawLine, iter_lines, json_type_name, parse_line
 
 # A file with no newline must not be read whole just to pre-fill a form.
@@ -76,7 +76,7 @@ class PreflightReport:
     def summary(self) -> str:
         if self.ok:
             model = f" ({self.model})" if self.model else ""
-            size = _format_size(self.size_bytes or 0)
+            size = byte_size(self.size_bytes or 0)
             return f"OK: {self.request_count:,} requests to {self.endpoint}{model}, {size}"
         counts = ", ".join(f"{count:,} {kind}" for kind, count in self.problem_counts.items())
         noun = "problem" if self.total_problems == 1 else "problems"
@@ -101,7 +101,7 @@ def check_input_file(
         checker.add(
             None,
             ProblemKind.FILE_TOO_LARGE,
-            f"{_format_size(size)} is over the {_format_size(limits.max_file_bytes)} limit for a batch input file",
+            f"{byte_size(size)} is over the {byte_size(limits.max_file_bytes)} limit for a batch input file",
         )
         # Reading past the limit is pointless; the first line still pre-fills the endpoint.
         if checker.endpoint is None:
@@ -321,14 +321,3 @@ def _clip(value: Any, limit: int = 60) -> str:
     """A value quoted for a message, cut so one huge field cannot swamp the report."""
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _format_size(size: int) -> str:
-    if size < 1000:
-        return f"{size:,} bytes"
-    value = size / 1000
-    for unit in ("kB", "MB"):
-        if value < 1000:
-            return f"{value:.1f} {unit}"
-        value /= 1000
-    return f"{value:.1f} GB"

@@ -2,54 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
-
-import pytest
-
 from batchtui.config import Settings
-from batchtui.sim import ManualClock, SimConfig, Simulator
 from batchtui.ui.app import BatchApp
 from batchtui.ui.screens.batches import BatchesScreen
 from batchtui.ui.screens.confirm_cancel import ConfirmCancel
 from batchtui.ui.widgets.batch_table import BatchTable
-
-START = 1_795_618_800.0
-KEY = "sk-e2e-not-a-real-key"
-
-
-@pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock(start=START)
-
-
-@pytest.fixture
-def simulator(clock):
-    with Simulator(SimConfig(seed=11, api_key=KEY), clock=clock) as sim:
-        yield sim
+from tests.e2e.support import KEY, rows, settle, wait_until
 
 
 def app_for(simulator, clock, *, refresh: float = 3600.0, page_size: int = 20) -> BatchApp:
     settings = Settings(api_key=KEY, base_url=simulator.base_url, refresh_seconds=refresh, page_size=page_size)
     return BatchApp(settings, clock=clock)
-
-
-async def settle(app, pilot) -> None:
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-async def wait_until(pilot, condition, timeout: float = 10.0) -> None:
-    """Await a condition the app reaches on its own (a timer firing), with a deadline."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not condition():
-        assert loop.time() < deadline, "condition not reached in time"
-        await pilot.pause(0.05)
-
-
-def rows(app) -> list[str]:
-    table = app.screen.query_one(BatchTable)
-    return [table.coordinate_to_cell_key((i, 0))[0].value for i in range(table.row_count)]
 
 
 def list_requests(simulator):

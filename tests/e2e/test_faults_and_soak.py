@@ -11,7 +11,6 @@ import asyncio
 import gc
 from dataclasses import replace
 
-import pytest
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.worker import Worker

@@ -10,10 +10,9 @@ from textual.widgets import Input, Select, TextArea
 from batchtui.api.client import ClientConfig, Timeouts
 from batchtui.api.retry import RetryPolicy
 from batchtui.sim import FaultConfig, ManualClock, SimConfig, Simulator
-from batchtui.ui.screens.batches import BatchesScreen
 from batchtui.ui.screens.create_batch import CreateBatchScreen
 from batchtui.ui.widgets.batch_table import BatchTable
-from tests.e2e.lifecycle_support import (
+from tests.e2e.support import (
     KEY,
     START,
     app_for,

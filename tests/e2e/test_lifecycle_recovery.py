@@ -7,14 +7,11 @@ import json
 import pytest
 from textual.widgets import Input, Select, TextArea
 
-from batchtui.sim import ManualClock, SimConfig, Simulator
 from batchtui.ui.screens.batches import BatchesScreen
 from batchtui.ui.screens.create_batch import CreateBatchScreen
 from batchtui.ui.screens.recovery import RecoveryScreen
 from batchtui.ui.screens.save_file import ConfirmOverwrite, SaveFileScreen
-from tests.e2e.lifecycle_support import (
-    KEY,
-    START,
+from tests.e2e.support import (
     app_for,
     file_bytes,
     file_lines,
@@ -25,17 +22,6 @@ from tests.e2e.lifecycle_support import (
     wait_until,
 )
 from tests.ui.conftest import widget_text
-
-
-@pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock(start=START)
-
-
-@pytest.fixture
-def simulator(clock):
-    with Simulator(SimConfig(seed=11, api_key=KEY), clock=clock) as sim:
-        yield sim
 
 
 @pytest.fixture(autouse=True)

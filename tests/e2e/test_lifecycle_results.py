@@ -7,13 +7,10 @@ from collections import Counter
 import pytest
 from textual.widgets import Input
 
-from batchtui.sim import ManualClock, SimConfig, Simulator
 from batchtui.ui.screens.results import ResultsScreen
 from batchtui.ui.screens.save_file import ConfirmOverwrite, SaveFileScreen
 from batchtui.ui.widgets.result_table import ResultTable
-from tests.e2e.lifecycle_support import (
-    KEY,
-    START,
+from tests.e2e.support import (
     app_for,
     content_requests,
     file_bytes,
@@ -24,17 +21,6 @@ from tests.e2e.lifecycle_support import (
     wait_until,
 )
 from tests.ui.conftest import widget_text
-
-
-@pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock(start=START)
-
-
-@pytest.fixture
-def simulator(clock):
-    with Simulator(SimConfig(seed=11, api_key=KEY), clock=clock) as sim:
-        yield sim
 
 
 @pytest.fixture(autouse=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import httpx
-import pytest
 from rich.cells import cell_len
 
 from batchtui.api.client import BatchClient, ClientConfig

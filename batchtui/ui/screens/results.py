@@ -30,7 +30,8 @@ from batchtui.ui.formatting import clean
 from batchtui.ui.screens.result_line import ResultLineScreen, pretty_line
 from batchtui.ui.screens.save_file import save_with_prompt
 from batchtui.ui.widgets.result_table import ResultTable
-from batchtui.ui.widgets.step_progress import StepProgress, byte_size
+from batchtui.jsonl.limits import byte_size
+from batchtui.ui.widgets.step_progress import StepProgress
 from batchtui.ui.widgets.lean_footer import LeanFooter
 
 FileKind = Literal["output", "error"]

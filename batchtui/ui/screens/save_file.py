@@ -18,7 +18,7 @@ from textual.widgets import Input, Static
 from textual.worker import WorkerFailed
 
 from batchtui.ui.formatting import clean, local_time
-from batchtui.ui.widgets.step_progress import byte_size
+from batchtui.jsonl.limits import byte_size
 
 T = TypeVar("T")
 

@@ -7,6 +7,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import ProgressBar, Static
 
+from batchtui.jsonl.limits import byte_size
+
 
 class StepProgress(Horizontal):
     def compose(self) -> ComposeResult:
@@ -28,18 +30,6 @@ class StepProgress(Horizontal):
 
     def stop(self) -> None:
         self.display = False
-
-
-def byte_size(size: int) -> str:
-    """1,234 bytes, 12.3 kB, 4.5 MB: decimal units, as the API's limits are written."""
-    if size < 1000:
-        return f"{size:,} bytes"
-    value = size / 1000
-    for unit in ("kB", "MB"):
-        if value < 1000:
-            return f"{value:.1f} {unit}"
-        value /= 1000
-    return f"{value:.1f} GB"
 
 
 def _amount(done: int, total: int | None) -> str:

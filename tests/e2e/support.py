@@ -1,4 +1,4 @@
-"""Shared pieces of the create, results and retry tests against the simulator."""
+"""Shared pieces of the end-to-end tests against the simulator."""
 
 from __future__ import annotations
 
