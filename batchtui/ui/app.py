@@ -13,7 +13,6 @@ from batchtui.clock import Clock, SystemClock
 from batchtui.config import Settings
 from batchtui.ui.screens.batches import BatchesScreen
 from batchtui.ui.screens.help import HelpScreen
-from batchtui.ui.screens.lifecycle_keys import LIFECYCLE_BINDINGS
 
 
 def stylesheet_dir() -> Path:
@@ -58,6 +57,9 @@ class BatchApp(App):
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return
+        # Loaded here, not at start: it imports every lifecycle screen.
+        from batchtui.ui.screens.lifecycle_keys import LIFECYCLE_BINDINGS
+
         bindings = [*BatchesScreen.BINDINGS, *self.BINDINGS, *LIFECYCLE_BINDINGS]
         self.push_screen(HelpScreen(binding for binding in bindings if binding.show))
 

@@ -26,9 +26,7 @@ from batchtui.clock import Clock
 from batchtui.ui.formatting import clean, local_time, relative, truncate
 from batchtui.ui.screens.confirm_cancel import ConfirmCancel
 from batchtui.ui.screens.error_details import ErrorDetails
-from batchtui.ui.screens.create_batch import CreateBatchScreen
-from batchtui.ui.screens.recovery import RecoveryScreen, can_retry, why_not_retry
-from batchtui.ui.screens.results import ResultsScreen, missing_file_text
+from batchtui.ui.batch_rules import can_retry, missing_file_text, why_not_retry
 from batchtui.ui.widgets.batch_detail import BatchDetail
 from batchtui.ui.widgets.batch_table import BatchTable
 from batchtui.ui.widgets.lean_footer import LeanFooter
@@ -91,6 +89,7 @@ class BatchesScreen(Screen):
 
         self._refresh_timer: Timer | None = None
         self._binding_state: tuple[bool | None, ...] = ()
+        self._detail_pending = False
         self._suspended = False
         self._load_generation = 0
 
@@ -257,8 +256,15 @@ class BatchesScreen(Screen):
     @on(DataTable.RowHighlighted, "#batch-table")
     def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self.selected_id = event.row_key.value
-        self._show_detail()
         self._update_bindings()
+        # The highlight paints first; the detail (the costly part) follows, once per burst of key repeats.
+        if not self._detail_pending:
+            self._detail_pending = True
+            self.call_after_refresh(self._show_pending_detail)
+
+    def _show_pending_detail(self) -> None:
+        self._detail_pending = False
+        self._show_detail()
 
     @on(DataTable.RowSelected, "#batch-table")
     def _row_selected(self) -> None:
@@ -335,22 +341,32 @@ class BatchesScreen(Screen):
         if batch is not None and batch.is_cancellable:
             self.confirm_and_cancel(batch)
 
+    # The lifecycle screens load when first opened: the batch list starts without them.
+
     def action_create_batch(self) -> None:
+        from batchtui.ui.screens.create_batch import CreateBatchScreen
+
         self.app.push_screen(CreateBatchScreen(self.client), self.show_created)
 
     def action_open_results(self) -> None:
         batch = self.selected_batch
         if batch is not None and batch.output_file_id:
+            from batchtui.ui.screens.results import ResultsScreen
+
             self.app.push_screen(ResultsScreen(self.client, batch, "output"))
 
     def action_open_errors(self) -> None:
         batch = self.selected_batch
         if batch is not None and batch.error_file_id:
+            from batchtui.ui.screens.results import ResultsScreen
+
             self.app.push_screen(ResultsScreen(self.client, batch, "error"))
 
     def action_retry_batch(self) -> None:
         batch = self.selected_batch
         if batch is not None and can_retry(batch):
+            from batchtui.ui.screens.recovery import RecoveryScreen
+
             self.app.push_screen(RecoveryScreen(self.client, batch), self.show_created)
 
     def action_explain_unavailable(self, what: str) -> None:

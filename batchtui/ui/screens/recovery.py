@@ -26,30 +26,12 @@ from batchtui.api.models import Batch
 from batchtui.jsonl.atomic import atomic_write_from
 from batchtui.jsonl.retry_file import RetryReport, build_retry_file
 from batchtui.ui.batch_form import CreateDefaults
+from batchtui.ui.batch_rules import can_retry, why_not_retry  # noqa: F401 - part of this screen's vocabulary
 from batchtui.ui.file_cache import ensure_cached, retry_draft
 from batchtui.ui.formatting import clean
 from batchtui.ui.screens.create_batch import CreateBatchScreen
 from batchtui.ui.screens.save_file import save_with_prompt
 from batchtui.ui.widgets.step_progress import StepProgress
-
-RETRYABLE_STATUSES = frozenset({"expired", "cancelled"})
-
-
-def can_retry(batch: Batch) -> bool:
-    """Expired or cancelled, or finished with failed requests."""
-    if batch.status in RETRYABLE_STATUSES:
-        return True
-    failed = batch.request_counts.failed if batch.request_counts else None
-    return batch.is_terminal and batch.status != "failed" and (bool(failed) or batch.error_file_id is not None)
-
-
-def why_not_retry(batch: Batch) -> str:
-    if not batch.is_terminal:
-        return f"{batch.id} is still {batch.status}: a retry file can be built once it has ended."
-    if batch.status == "failed":
-        return f"{batch.id} failed validation, so none of its requests ran: fix the input file and create a new batch."
-    return f"{batch.id} has no failed requests: there is nothing to retry."
-
 
 class RetryProblem(Exception):
     """A file the retry needs could not be had; the message says which and why."""

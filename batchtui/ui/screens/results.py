@@ -26,6 +26,7 @@ from batchtui.api.models import Batch
 from batchtui.jsonl.atomic import atomic_write_from
 from batchtui.jsonl.result_file import ErrorGroup, ResultIndex, ResultLine, group_errors, scan_result_file
 from batchtui.ui.file_cache import cached_file, ensure_cached
+from batchtui.ui.batch_rules import FileKind, missing_file_text  # noqa: F401 - part of this screen's vocabulary
 from batchtui.ui.formatting import clean
 from batchtui.ui.screens.result_line import ResultLineScreen, pretty_line
 from batchtui.ui.screens.save_file import save_with_prompt
@@ -34,7 +35,6 @@ from batchtui.jsonl.limits import byte_size
 from batchtui.ui.widgets.step_progress import StepProgress
 from batchtui.ui.widgets.lean_footer import LeanFooter
 
-FileKind = Literal["output", "error"]
 
 
 class StopScan(Exception):
@@ -53,16 +53,6 @@ def index_result_file(path: Path, progress) -> Indexed:
     index = scan_result_file(path, progress)
     widest = max((cell_len(clean(line.custom_id)) for line in index if line.custom_id), default=0)
     return Indexed(index, group_errors(index), sum(1 for line in index if line.failed), widest)
-
-
-def missing_file_text(batch: Batch, kind: FileKind) -> str:
-    """Why `o` or `e` has nothing to open for this batch."""
-    what = "output file" if kind == "output" else "error file"
-    if not batch.is_terminal:
-        return f"{batch.id} has no {what} yet: it appears when the batch completes, expires or is cancelled."
-    if kind == "output":
-        return f"{batch.id} has no output file: no request in it succeeded."
-    return f"{batch.id} has no error file: no request in it failed."
 
 
 def gone_text(kind: FileKind, file_id: str, error: APIStatusError) -> Text:
