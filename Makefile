@@ -14,7 +14,7 @@ test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(ARGS)
 
 screenshots: $(STAMP)
 	$(BIN)/python scripts/make_screenshots.py
