@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: demo test bench screenshots wheel-check clean
+.PHONY: demo test bench screenshots clean
 
 demo: $(STAMP)
 	$(BIN)/batchtui --demo
