@@ -46,15 +46,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     simulator = Simulator(config)
     stopped = threading.Event()
-    # SIGTERM (a supervisor, a test's terminate()) ends as cleanly as Ctrl-C.
-    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    # Ctrl-C and SIGTERM (a supervisor, a test's terminate()) only set a flag: a KeyboardInterrupt
+    # raised at a random point could land inside a lock the shutdown then waits on.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stopped.set())
     url = simulator.start(host=args.host, port=args.port)
     print(f"batchtui simulator serving {url}", flush=True)
     try:
         while not stopped.wait(timeout=0.5):
             pass
-    except KeyboardInterrupt:
-        pass
     finally:
         simulator.stop()
     return 0
