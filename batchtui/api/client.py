@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple, TypeVar
 from urllib.parse import quote, urljoin, urlsplit
 
+import httpcore
 import httpx
 from pydantic import BaseModel, ValidationError
 
@@ -38,6 +39,10 @@ from batchtui.api.errors import (
 )
 from batchtui.api.models import Batch, BatchPage, FileObject
 from batchtui.api.retry import RetryPolicy, server_requested_wait
+
+# httpcore reads 64 KiB at a time; a 200 MB result file then takes 3,200 trips through h11 and
+# the event loop. Reads never wait for a full buffer, so small answers are unaffected.
+httpcore.AsyncHTTP11Connection.READ_NUM_BYTES = 1 << 20
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 MAX_REDIRECTS = 5
@@ -241,7 +246,7 @@ class BatchClient:
                 total = _int_or_none(response.headers.get("content-length"))
                 with partial.open("wb") as out:
                     try:
-                        async for chunk in response.aiter_bytes(1 << 20):
+                        async for chunk in response.aiter_bytes():
                             out.write(chunk)
                             written += len(chunk)
                             if progress:
