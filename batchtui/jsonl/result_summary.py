@@ -17,7 +17,10 @@ _WHITESPACE_AND_CONTROLS = re.compile(r"[\s\x00-\x1f\x7f-\x9f]+")
 def one_line(text: str, limit: int = SUMMARY_LENGTH) -> str:
     """Collapse newlines, tabs and control characters to single spaces and cut to `limit`."""
     # Only the start can show; cleaning the whole of every long answer would dominate a scan.
-    head = _WHITESPACE_AND_CONTROLS.sub(" ", text[: limit * 4]).strip()
+    cut = text[: limit * 4]
+    head = " ".join(cut.split())  # str.split() splits on exactly what \s matches, at C speed
+    if not head.isprintable():  # a control character is left: the regular expression handles it
+        head = _WHITESPACE_AND_CONTROLS.sub(" ", cut).strip()
     if len(head) <= limit and len(text) <= limit * 4:
         return head
     return head[: limit - 1] + "…"
