@@ -230,7 +230,7 @@ async def test_space_pauses_and_resumes(make_app):
         assert "Paused" in widget_text(app.screen.query_one("#fetch-info"))
         await pilot.press("space")
         assert not app.screen.paused
-        assert "next in" in widget_text(app.screen.query_one("#fetch-info"))
+        assert "next " in widget_text(app.screen.query_one("#fetch-info"))
 
 
 async def test_y_copies_the_selected_id(make_app):
@@ -317,3 +317,26 @@ async def test_paging_starts_at_the_top_and_going_back_restores_the_selection(ma
         await pilot.press("n")
         await settle(app, pilot)
         assert app.screen.selected_id == "batch_0021"
+
+
+async def test_only_the_cursor_row_is_highlighted_after_moves_and_scrolling(make_app):
+    # BatchTable shares row renders between cursor positions: a stale highlight would show here.
+    app = make_app()
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(app, pilot)
+        table = app.screen.query_one(BatchTable)
+        cursor_background = table.get_component_rich_style("datatable--cursor").bgcolor
+
+        def highlighted_rows() -> list[int]:
+            strips = table.render_lines(table.region.reset_offset)
+            rows = []
+            for y, strip in enumerate(strips[1:], start=table.scroll_offset.y):  # line 0 is the header
+                if any(segment.style and segment.style.bgcolor == cursor_background for segment in strip):
+                    rows.append(y)
+            return rows
+
+        for keys, row in ((("down",) * 3, 3), (("up",), 2), (("G",), table.row_count - 1), (("g",), 0)):
+            await pilot.press(*keys)
+            await pilot.pause()
+            assert table.cursor_row == row
+            assert highlighted_rows() == [row]

@@ -493,27 +493,28 @@ class BatchesScreen(Screen):
             when = f"in {relative(wait)}" if wait >= 1 else "now"
             retries = self.client.config.retry.max_retries
             return Text(f"{label} · retrying {when} ({notice.attempt} of {retries})", style="bold")
-        fetched = (
-            f"{local_time(int(self.fetched_at))[11:]} ({relative(now - self.fetched_at)} ago)"
-            if self.fetched_at is not None
-            else None
-        )
+        if self.fetched_at is None:
+            if self.error is None:
+                return Text("Loading…" if self.fetching else "Nothing loaded yet")
+            fetched = aged = None
+        else:
+            fetched = local_time(int(self.fetched_at))[11:]
+            aged = f"{fetched} ({relative(now - self.fetched_at)} ago)"  # only where the age matters
         if self.error is not None:
             text = Text("⚠ ", style="bold")
-            if fetched is not None:
-                text.append(f"Stale, from {fetched} · ", style="bold")
+            if aged is not None:
+                text.append(f"Stale, from {aged} · ", style="bold")
             text.append(truncate(clean(describe(self.error)), 70))
             text.append(" · E details")
             if self.paused:
                 text.append(" · paused")
             return text
-        if fetched is None:
-            return Text("Loading…" if self.fetching else "Nothing loaded yet")
         if self.fetching:
             return Text(f"Refreshing… · updated {fetched}")
         if self.paused:
-            return Text(f"⏸ Paused · updated {fetched} · space resumes")
+            return Text(f"⏸ Paused · updated {aged} · space resumes")
         text = Text(f"Updated {fetched}")
         if self.next_refresh_at is not None:
-            text.append(f" · next in {relative(max(0.0, self.next_refresh_at - now))}")
+            # A clock time, not a countdown: the line then changes once per fetch instead of every second.
+            text.append(f" · next {local_time(int(self.next_refresh_at))[11:]}")
         return text

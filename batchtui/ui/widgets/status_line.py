@@ -14,6 +14,12 @@ class StatusLine(Horizontal):
         yield Static(id="fetch-info")
 
     def show(self, page_info: Text, fetch_info: Text, *, problem: bool) -> None:
-        self.query_one("#page-info", Static).update(page_info)
-        self.query_one("#fetch-info", Static).update(fetch_info)
+        # Called every second; an unchanged line is not redrawn, and a redraw never needs a layout pass
+        # unless page-info (width: auto) changed width.
+        page = self.query_one("#page-info", Static)
+        if page_info != page.content:
+            page.update(page_info, layout=page_info.cell_len != getattr(page.content, "cell_len", None))
+        fetch = self.query_one("#fetch-info", Static)
+        if fetch_info != fetch.content:
+            fetch.update(fetch_info, layout=False)
         self.set_class(problem, "-problem")
