@@ -8,6 +8,7 @@ from batchtui.config import Settings
 from batchtui.sim import FaultConfig, ManualClock, SimConfig, Simulator
 from batchtui.ui.app import BatchApp
 from batchtui.ui.screens.confirm_cancel import ConfirmCancel
+from batchtui.ui.widgets.batch_detail import BatchDetail
 from batchtui.ui.widgets.batch_table import BatchTable
 from tests.ui.conftest import plain_text, settle, widget_text
 from tests.ui.rendering import assert_terminal_safe, widget_lines
@@ -40,7 +41,7 @@ def rows(app: BatchApp) -> list[str]:
 
 
 def detail(app: BatchApp) -> str:
-    lines = widget_lines(app.screen.query_one("#detail-main")) + widget_lines(app.screen.query_one("#detail-side"))
+    lines = app.screen.query_one(BatchDetail).plain_lines()
     return " ".join(" ".join(lines).split())
 
 
@@ -86,7 +87,7 @@ async def test_hostile_batches_are_listed_literally_and_nothing_reaches_the_term
             assert "not a valid time" in shown  # expires_at = 2**63
 
             await select(app, pilot, "batch_azure_inprogress")
-            assert detail(app).startswith("ID batch_azure_inprogress Status in_progress")
+            assert detail(app).startswith("ID batch_azure_inprogress") and "Status in_progress" in detail(app)
             assert_terminal_safe(app)
 
 

@@ -19,6 +19,7 @@ from rich.console import Console
 from batchtui.api.models import Batch, RequestCounts
 from batchtui.ui.formatting import age, compact, local_time, percent, progress_cell, relative
 from batchtui.ui.widgets.batch_detail import main_column, side_column
+from batchtui.ui.field_layout import layout_lines
 from batchtui.ui.widgets.batch_table import COLUMNS, row_cells
 
 THEME = {
@@ -202,7 +203,8 @@ def test_any_batch_json_reads_and_renders_without_raising(payload, width):
     if batch is None:
         return
     cells = row_cells(batch, NOW, THEME, 0)
-    text = render(*cells.values(), main_column(batch, THEME), side_column(batch, NOW), width=width)
+    columns = [*main_column(batch, THEME), *side_column(batch, NOW)]
+    text = render(*cells.values(), *layout_lines(columns, width, Console()), width=width)
     # What reaches the terminal carries no control characters from the server, only pictures of them.
     assert "\x1b" not in text and "\x07" not in text and "\x9b" not in text
 

@@ -13,6 +13,7 @@ from batchtui.sim.hostile import ANSI_RED, CJK_EMOJI, CLIPBOARD_WRITE, CONTROL, 
 from batchtui.ui.app import BatchApp
 from batchtui.ui.screens.confirm_cancel import ConfirmCancel
 from batchtui.ui.screens.error_details import ErrorDetails
+from batchtui.ui.widgets.batch_detail import BatchDetail
 from batchtui.ui.widgets.batch_table import COLUMNS, BatchTable
 from tests.ui.conftest import FAKE_KEY, plain_text, settle, widget_text
 from tests.ui.fake_api import NOW, FakeAPI, make_batch
@@ -76,7 +77,7 @@ def build_app(api: FakeAPI | httpx.MockTransport, *, page_size: int = 20) -> Bat
 
 
 def detail_text(app: BatchApp) -> str:
-    lines = widget_lines(app.screen.query_one("#detail-main")) + widget_lines(app.screen.query_one("#detail-side"))
+    lines = app.screen.query_one(BatchDetail).plain_lines()
     return "\n".join(lines)
 
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 
-from rich.console import Group, RenderableType
-from rich.table import Table
+from rich.console import Console
 from rich.text import Text
-from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Static
+from textual.geometry import Region, Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from batchtui.api.models import Batch
+from batchtui.ui.field_layout import Item, Row, layout_lines, side_by_side
 from batchtui.ui.formatting import age, clean, local_time, percent, progress_bar, relative, thousands
 from batchtui.ui.widgets.batch_table import status_text
 
@@ -28,11 +29,8 @@ TIMELINE = (
 )
 
 
-def _grid() -> Table:
-    grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="bold", no_wrap=True, min_width=14)
-    grid.add_column(overflow="fold")
-    return grid
+def _labelled(rows: list[tuple[str, Text]]) -> list[Row]:
+    return [(Text(label, style="bold"), value) for label, value in rows]
 
 
 def _value(value: object, style: str = "") -> Text:
@@ -41,77 +39,72 @@ def _value(value: object, style: str = "") -> Text:
     return Text(clean(value, single_line=False), style=style)
 
 
-def _heading(title: str) -> Text:
-    return Text(f"\n{title}", style="bold underline")
+def overview(batch: Batch, theme: Mapping[str, str]) -> list[Row]:
+    rows: list[tuple[str, Text]] = []
+    rows.append(("ID", _value(batch.id)))
+    rows.append(("Status", status_text(batch.status, theme)))
+    rows.append(("Endpoint", _value(batch.endpoint)))
+    rows.append(("Model", _value(batch.model)))
+    rows.append(("Window", _value(batch.completion_window)))
+    rows.append(("Input file", _value(batch.input_file_id)))
+    rows.append(("Output file", _value(batch.output_file_id)))
+    rows.append(("Error file", _value(batch.error_file_id)))
+    return _labelled(rows)
 
 
-def overview(batch: Batch, theme: Mapping[str, str]) -> Table:
-    grid = _grid()
-    grid.add_row("ID", _value(batch.id))
-    grid.add_row("Status", status_text(batch.status, theme))
-    grid.add_row("Endpoint", _value(batch.endpoint))
-    grid.add_row("Model", _value(batch.model))
-    grid.add_row("Window", _value(batch.completion_window))
-    grid.add_row("Input file", _value(batch.input_file_id))
-    grid.add_row("Output file", _value(batch.output_file_id))
-    grid.add_row("Error file", _value(batch.error_file_id))
-    return grid
-
-
-def progress(batch: Batch, theme: Mapping[str, str]) -> Table:
+def progress(batch: Batch, theme: Mapping[str, str]) -> list[Row]:
     counts = batch.request_counts
-    grid = _grid()
     if counts is None:
-        grid.add_row("Requests", _value(None))
-        return grid
+        return _labelled([("Requests", _value(None))])
+    rows: list[tuple[str, Text]] = []
     fraction = percent(counts)
     if fraction is not None:
         bar = progress_bar(fraction, 30, theme.get("text-primary", ""))
         bar.append(f" {fraction * 100:.1f}%")
     else:
         bar = Text("unknown", style="dim")
-    grid.add_row("Progress", bar)
-    grid.add_row("Total", Text(thousands(counts.total)))
-    grid.add_row("Completed", Text(thousands(counts.completed)))
-    grid.add_row("Failed", Text(thousands(counts.failed), style="bold" if counts.failed else ""))
+    rows.append(("Progress", bar))
+    rows.append(("Total", Text(thousands(counts.total))))
+    rows.append(("Completed", Text(thousands(counts.completed))))
+    rows.append(("Failed", Text(thousands(counts.failed), style="bold" if counts.failed else "")))
     if counts.total is not None and counts.finished is not None and counts.finished > counts.total:
-        grid.add_row("", Text("The server reports more finished requests than the total.", style="italic"))
-    return grid
+        rows.append(("", Text("The server reports more finished requests than the total.", style="italic")))
+    return _labelled(rows)
 
 
-def timeline(batch: Batch, now: float) -> Table:
-    grid = _grid()
+def timeline(batch: Batch, now: float) -> list[Row]:
+    rows: list[tuple[str, Text]] = []
     for field, label in TIMELINE:
         stamp = getattr(batch, field)
         if stamp is None and field not in ("created_at", "expires_at"):
             continue
-        grid.add_row(label, Text(f"{local_time(stamp)}  ({age(stamp, now)})" if stamp is not None else "—"))
+        rows.append((label, Text(f"{local_time(stamp)}  ({age(stamp, now)})") if stamp is not None else _value(None)))
     if not batch.is_terminal and batch.expires_at is not None:
         left = batch.expires_at - int(now)  # integers: a timestamp can be past a float's range
         text = f"{relative(left)} before the completion window closes" if left > 0 else "the completion window has passed"
-        grid.add_row("Time left", Text(text, style="bold"))
-    return grid
+        rows.append(("Time left", Text(text, style="bold")))
+    return _labelled(rows)
 
 
-def usage(batch: Batch) -> Table | None:
+def usage(batch: Batch) -> list[Row] | None:
     tokens = batch.usage
     if tokens is None:
         return None
-    grid = _grid()
+    rows: list[tuple[str, Text]] = []
     cached = tokens.input_tokens_details.cached_tokens if tokens.input_tokens_details else None
     reasoning = tokens.output_tokens_details.reasoning_tokens if tokens.output_tokens_details else None
-    grid.add_row("Input tokens", Text(thousands(tokens.input_tokens) + (f"  ({cached:,} cached)" if cached else "")))
-    grid.add_row(
-        "Output tokens", Text(thousands(tokens.output_tokens) + (f"  ({reasoning:,} reasoning)" if reasoning else ""))
+    rows.append(("Input tokens", Text(thousands(tokens.input_tokens) + (f"  ({cached:,} cached)" if cached else ""))))
+    rows.append(
+        ("Output tokens", Text(thousands(tokens.output_tokens) + (f"  ({reasoning:,} reasoning)" if reasoning else "")))
     )
-    grid.add_row("Total tokens", Text(thousands(tokens.total_tokens)))
-    return grid
+    rows.append(("Total tokens", Text(thousands(tokens.total_tokens))))
+    return _labelled(rows)
 
 
-def errors(batch: Batch) -> Table | None:
+def errors(batch: Batch) -> list[Row] | None:
     if batch.errors is None or not batch.errors.data:
         return None
-    grid = _grid()
+    rows: list[tuple[str, Text]] = []
     for error in batch.errors.data:
         where = f"line {error.line}" if error.line is not None else "file"
         message = Text()
@@ -121,47 +114,49 @@ def errors(batch: Batch) -> Table | None:
         message.append(clean(error.message or "(no message)", single_line=False))
         if error.param:
             message.append(f"  (param {clean(error.param)})", style="dim")
-        grid.add_row(where, message)
-    return grid
+        rows.append((where, message))
+    return _labelled(rows)
 
 
-def metadata(batch: Batch) -> Table | None:
+def metadata(batch: Batch) -> list[Row] | None:
     if not batch.metadata:
         return None
-    grid = _grid()
+    rows: list[tuple[str, Text]] = []
     for key, value in batch.metadata.items():
-        grid.add_row(Text(clean(key)), _value(value))
-    return grid
+        rows.append((clean(key), _value(value)))
+    return _labelled(rows)
 
 
-def extra_fields(batch: Batch) -> Table | None:
+def extra_fields(batch: Batch) -> list[Row] | None:
     extra = batch.extra_fields
     if not extra:
         return None
-    grid = _grid()
+    rows: list[tuple[str, Text]] = []
     for key, value in extra.items():
         shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
-        grid.add_row(Text(clean(key)), _value(shown))
-    return grid
+        rows.append((clean(key), _value(shown)))
+    return _labelled(rows)
 
 
-def _sections(parts: list[tuple[str, RenderableType | None]]) -> Group:
-    shown: list[RenderableType] = []
-    for title, section in parts:
-        if section is None:
+def _sections(parts: list[tuple[str, list[Row] | None]]) -> list[Item]:
+    shown: list[Item] = []
+    for title, rows in parts:
+        if rows is None:
             continue
         if title:
-            shown.append(Text(title, style="bold underline") if not shown else _heading(title))
-        shown.append(section)
-    return Group(*shown)
+            if shown:
+                shown.append(Text())
+            shown.append(Text(title, style="bold underline"))
+        shown.extend(rows)
+    return shown
 
 
-def main_column(batch: Batch, theme: Mapping[str, str]) -> Group:
+def main_column(batch: Batch, theme: Mapping[str, str]) -> list[Item]:
     """What the batch is and how far it got."""
     return _sections([("", overview(batch, theme)), ("Requests", progress(batch, theme)), ("Usage", usage(batch))])
 
 
-def side_column(batch: Batch, now: float) -> Group:
+def side_column(batch: Batch, now: float) -> list[Item]:
     """When things happened, what went wrong, and what the user attached."""
     return _sections(
         [
@@ -173,20 +168,78 @@ def side_column(batch: Batch, now: float) -> Group:
     )
 
 
-class BatchDetail(VerticalScroll, can_focus=True):
-    """Scrolls when focused (Enter from the table); Escape goes back."""
+COLUMN_GAP = 2
+STACK_BELOW = 90  # cells: a narrower pane shows the two columns one under the other
+Columns = tuple[tuple[Item, ...], tuple[Item, ...]]
 
-    def compose(self):
-        with Horizontal(id="detail-columns"):
-            yield Static(Text("Select a batch to see everything about it.", style="dim"), id="detail-main")
-            yield Static(id="detail-side")
+
+class BatchDetail(ScrollView, can_focus=True):
+    """Scrolls when focused (Enter from the table); Escape goes back.
+
+    Drawn line by line at a fixed size: showing another batch repaints the pane and never makes
+    Textual lay out the screen again (a full layout pass cost more than the rest of a cursor move).
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._columns: Columns = ((Text("Select a batch to see everything about it.", style="dim"),), ())
+        self._drawn_for: tuple[int, object] | None = None  # (width, base style) of self._lines
+        self._lines: list[Strip] = []
+        self._visible: list[Strip] = []
 
     def show(self, batch: Batch | None, now: float) -> None:
-        main = self.query_one("#detail-main", Static)
-        side = self.query_one("#detail-side", Static)
         if batch is None:
-            main.update(Text("No batch selected.", style="dim"))
-            side.update("")
-            return
-        main.update(main_column(batch, self.app.theme_variables))
-        side.update(side_column(batch, now))
+            columns: Columns = ((Text("No batch selected.", style="dim"),), ())
+        else:
+            columns = (tuple(main_column(batch, self.app.theme_variables)), tuple(side_column(batch, now)))
+        if columns == self._columns:
+            return  # most refresh ticks change nothing the pane shows
+        self._columns = columns
+        self._drawn_for = None
+        self._fit()
+        self.refresh()
+
+    def plain_lines(self) -> list[str]:
+        """Every line of the pane at its current width, scrolled out of view or not."""
+        return [strip.text.rstrip() for strip in self._strips()]
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        self.virtual_size = Size(self.scrollable_content_region.width, len(self._strips()))
+
+    def _strips(self) -> list[Strip]:
+        """The pane's lines, made again only when the batch, the width or the theme changed."""
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if (width, base) != self._drawn_for:
+            console = self.app.console
+            self._lines = [
+                Strip(line.render(console)).apply_style(base).crop_extend(0, width, base)
+                for line in self._text_lines(width, console)
+            ]
+            self._drawn_for = (width, base)
+        return self._lines
+
+    def _text_lines(self, width: int, console: Console) -> list[Text]:
+        main, side = self._columns
+        if width < STACK_BELOW:
+            below = [Text(), *layout_lines(side, width, console)] if side else []
+            return [*layout_lines(main, width, console), *below]
+        left_width = (width - COLUMN_GAP) // 2
+        left = layout_lines(main, left_width, console)
+        right = layout_lines(side, width - COLUMN_GAP - left_width, console)
+        return [side_by_side(left, right, index, left_width + COLUMN_GAP) for index in range(max(len(left), len(right)))]
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._visible = self._strips()  # checked once per paint, not once per line
+        return super().render_lines(crop)
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        lines = self._visible
+        width = self._drawn_for[0] if self._drawn_for else 0
+        if scroll_y + y >= len(lines):
+            return Strip.blank(width, self.rich_style)
+        return lines[scroll_y + y].crop_extend(scroll_x, scroll_x + width, self.rich_style)

@@ -1,0 +1,77 @@
+"""The detail pane: both columns, wrapped to the pane, and a new batch costs a repaint, not a layout."""
+
+from __future__ import annotations
+
+from textual.app import App, ComposeResult
+
+from batchtui.api.models import Batch
+from batchtui.ui.widgets.batch_detail import STACK_BELOW, BatchDetail
+from tests.ui.fake_api import NOW, make_batch
+
+
+class DetailOnly(App):
+    CSS = "BatchDetail { height: 12; scrollbar-gutter: stable; }"
+
+    def compose(self) -> ComposeResult:
+        yield BatchDetail()
+
+
+def batch(index: int, **overrides) -> Batch:
+    return Batch.model_validate(make_batch(index, **overrides))
+
+
+async def test_the_columns_sit_side_by_side_and_stack_when_narrow():
+    app = DetailOnly()
+    async with app.run_test(size=(120, 20)) as pilot:
+        detail = app.query_one(BatchDetail)
+        detail.show(batch(1, metadata={"team": "search"}), NOW)
+        await pilot.pause()
+        wide = detail.plain_lines()
+        assert wide[0].startswith("ID") and "Timeline" in wide[0]
+        assert any("team" in line and "search" in line for line in wide)
+
+        await pilot.resize_terminal(STACK_BELOW - 10, 20)
+        await pilot.pause()
+        narrow = detail.plain_lines()
+        assert "Timeline" not in narrow[0]
+        timeline = narrow.index("Timeline")
+        assert narrow[timeline - 1] == ""  # a blank line between the stacked columns
+        assert narrow.index("Requests") < timeline
+        assert max(len(line) for line in narrow) <= detail.scrollable_content_region.width
+
+
+async def test_a_long_pane_scrolls_and_every_line_is_there():
+    app = DetailOnly()
+    metadata = {f"key_{n:02d}": f"value {n}" for n in range(16)}
+    async with app.run_test(size=(120, 20)) as pilot:
+        detail = app.query_one(BatchDetail)
+        detail.show(batch(2, metadata=metadata), NOW)
+        await pilot.pause()
+        lines = detail.plain_lines()
+        assert all(any(f"key_{n:02d}" in line for line in lines) for n in range(16))
+        assert detail.virtual_size.height == len(lines) > detail.size.height
+        detail.focus()
+        await pilot.press("end")
+        assert detail.scroll_y == detail.max_scroll_y > 0
+
+
+async def test_another_batch_repaints_without_a_layout_and_the_same_one_does_nothing():
+    app = DetailOnly()
+    async with app.run_test(size=(120, 20)) as pilot:
+        detail = app.query_one(BatchDetail)
+        detail.show(batch(1), NOW)
+        await pilot.pause()
+        calls: list[dict] = []
+        original = detail.refresh
+
+        def spy(*regions, **kwargs):
+            calls.append(kwargs)
+            return original(*regions, **kwargs)
+
+        detail.refresh = spy  # type: ignore[method-assign]
+        detail.show(batch(1), NOW)
+        assert calls == []
+        detail.show(batch(3, status="completed"), NOW)
+        assert calls and not any(call.get("layout") for call in calls)
+        await pilot.pause()
+        assert "completed" in detail.plain_lines()[1]
