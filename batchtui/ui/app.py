@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 from textual.app import App
@@ -63,5 +64,11 @@ class BatchApp(App):
         bindings = [*BatchesScreen.BINDINGS, *self.BINDINGS, *LIFECYCLE_BINDINGS]
         self.push_screen(HelpScreen(binding for binding in bindings if binding.show))
 
+    def on_mount(self) -> None:
+        # What start-up built (modules, styles, widgets) lives as long as the app. Frozen, the collector
+        # stops walking it on every full collection: those walks were 40–80 ms pauses under key presses.
+        self.call_after_refresh(gc.freeze)
+
     async def on_unmount(self) -> None:
+        gc.unfreeze()
         await self.client.aclose()
