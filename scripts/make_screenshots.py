@@ -27,11 +27,17 @@ async def shoot(scene) -> Path:
     return svg
 
 
+# The SVG asks for Fira Code, which cairosvg cannot download; its fallback is a proportional font, and
+# text stretched to each run's width then lands off the cell grid. A local monospace font keeps columns.
+PNG_FONT = '"DejaVu Sans Mono", monospace'
+
+
 def to_png(svg: Path) -> Path:
     import cairosvg
 
     png = svg.with_suffix(".png")
-    cairosvg.svg2png(url=str(svg), write_to=str(png), output_width=1600)
+    text = svg.read_text().replace("Fira Code, monospace", PNG_FONT).replace('"Fira Code"', PNG_FONT)
+    cairosvg.svg2png(bytestring=text.encode(), write_to=str(png), output_width=1600)
     return png
 
 
