@@ -10,6 +10,8 @@ the account holds only finished batches, so nothing else repaints a row during a
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from bench.environment import API_KEY, Context
 from bench.processes import PtySession, account_server, list_batches, screen_needle
 from bench.report import Figure, Section
@@ -18,6 +20,7 @@ from bench.stats import percentile
 TITLE = "4. Key latency (100-row page)"
 FRAME_MS = 1000 / 60
 DOWN, UP = b"\x1b[B", b"\x1b[A"
+KEY_ECHO = Path(__file__).resolve().parent / "drivers" / "key_echo.py"
 QUIET_SECONDS = 0.2  # idle this long before each key, so one key's work never overlaps the next
 
 
@@ -28,6 +31,7 @@ def run(context: Context) -> Section:
     page_pairs = context.pick(8, 2)
     cursor: list[list[tuple[float, float]]] = []
     paging: list[list[tuple[float, float]]] = []
+    floor: list[list[tuple[float, float]]] = []
     with account_server(context.project_python, "--terminal", "300", env=context.env()) as base_url:
         page_one = list_batches(base_url, 100)
         page_two = list_batches(base_url, 100, after=page_one[-1]["id"])
@@ -38,14 +42,17 @@ def run(context: Context) -> Section:
             with PtySession(argv, env) as app:
                 app.wait_for(screen_needle(page_one[0]["id"]), timeout=30)
                 app.settle(quiet=0.5, limit=5)
-                times = [_press(app, DOWN, page_one[row]) for row in range(1, moves + 1)]
-                times += [_press(app, UP, page_one[row]) for row in range(moves - 1, -1, -1)]
-                cursor.append(times)
+                cursor.append(_walk(app, page_one, moves))
                 times = []
                 for _ in range(page_pairs):  # the cursor is on the first row, so each page shows its top
                     times.append(_press(app, b"n", page_two[0]))
                     times.append(_press(app, b"p", page_one[0]))
                 paging.append(times)
+            # The same walk against a program that answers at once: the harness's and the terminal's share.
+            walk = [page_one[row]["id"] for row in (*range(1, moves + 1), *range(moves - 1, -1, -1))]
+            with PtySession([str(context.project_python), str(KEY_ECHO), *walk], env) as echo:
+                echo.wait_for(b"ready", timeout=30)
+                floor.append(_walk(echo, page_one, moves))
 
     for key, label, runs in (("cursor", "cursor ↓/↑", cursor), ("page", "next/prev page (n/p)", paging)):
         for index, what in ((0, "row"), (1, "detail")):
@@ -66,13 +73,31 @@ def run(context: Context) -> Section:
             )
             if key == "cursor":
                 p99.judge(f"≤ {FRAME_MS:.1f} ms", p99.summary.median <= FRAME_MS)
+    for quantile in (50, 99):
+        series = [[pair[0] for pair in run] for run in floor]
+        section.add(
+            Figure(
+                f"keys.floor_p{quantile}",
+                f"floor: a program that answers each key at once: p{quantile}",
+                "ms",
+                [percentile(s, quantile) for s in series],
+            )
+        )
     section.notes.append(
         f"{sessions} sessions; per session {2 * moves} cursor moves (down the page and back up) and "
         f"{page_pairs} n/p pairs; 'row' is the moved highlight or the new page's first row, 'detail' the detail "
         "pane showing the newly selected batch; median and spread of the per-session percentiles. n and p "
-        "include one list request to the simulator on loopback: batchtui fetches a page each time it is shown."
+        "include one list request to the simulator on loopback: batchtui fetches a page each time it is shown. "
+        "The floor (bench/drivers/key_echo.py) gets the same cursor walk after each session and answers every "
+        "key with the id the harness waits for: the pseudo-terminal's and the harness's share of each figure."
     )
     return section
+
+
+def _walk(session: PtySession, page: list[dict], moves: int) -> list[tuple[float, float]]:
+    """Down `moves` rows and back up to the first, one key at a time."""
+    times = [_press(session, DOWN, page[row]) for row in range(1, moves + 1)]
+    return times + [_press(session, UP, page[row]) for row in range(moves - 1, -1, -1)]
 
 
 def detail_needle(batch_id: str) -> bytes:
