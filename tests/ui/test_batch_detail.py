@@ -75,3 +75,21 @@ async def test_another_batch_repaints_without_a_layout_and_the_same_one_does_not
         assert calls and not any(call.get("layout") for call in calls)
         await pilot.pause()
         assert "completed" in detail.plain_lines()[1]
+
+
+async def test_another_batch_starts_at_the_top_and_a_refreshed_one_keeps_its_place():
+    app = DetailOnly()
+    metadata = {f"key_{n:02d}": f"value {n}" for n in range(16)}
+    async with app.run_test(size=(120, 20)) as pilot:
+        detail = app.query_one(BatchDetail)
+        detail.show(batch(2, metadata=metadata), NOW)
+        await pilot.pause()
+        detail.scroll_end(animate=False)
+        await pilot.pause()
+        assert detail.scroll_y > 0
+        detail.show(batch(2, metadata=metadata, request_counts={"total": 9, "completed": 5, "failed": 0}), NOW)
+        await pilot.pause()
+        assert detail.scroll_y == detail.max_scroll_y > 0
+        detail.show(batch(4, metadata=metadata), NOW)
+        await pilot.pause()
+        assert detail.scroll_y == 0

@@ -186,6 +186,7 @@ class BatchDetail(ScrollView, can_focus=True):
         self._drawn_for: tuple[int, object] | None = None  # (width, base style) of self._lines
         self._lines: list[Strip] = []
         self._visible: list[Strip] = []
+        self._batch_id: str | None = None
 
     def show(self, batch: Batch | None, now: float) -> None:
         if batch is None:
@@ -197,6 +198,9 @@ class BatchDetail(ScrollView, can_focus=True):
         self._columns = columns
         self._drawn_for = None
         self._fit()
+        if batch is None or batch.id != self._batch_id:
+            self.scroll_home(animate=False)  # another batch starts at its top; a refreshed one stays put
+        self._batch_id = None if batch is None else batch.id
         self.refresh()
 
     def plain_lines(self) -> list[str]:
