@@ -100,6 +100,13 @@ class BatchTable(DataTable):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+        # DataTable sizes its render caches for large tables of data that never changes (10,000 cells).
+        # Here every refresh that changes a cell makes all cached renders stale, so big caches only kept
+        # dead renders: ~10 MB more after ten minutes of watching. A page is at most 100 rows of 7 cells.
+        self._cell_render_cache.maxsize = 1_000
+        self._row_render_cache.maxsize = 300
+        self._row_renderable_cache.maxsize = 300
+        self._line_cache.maxsize = 300
 
     def on_mount(self) -> None:
         for key, label, width in COLUMNS:
