@@ -40,16 +40,18 @@ def _value(value: object, style: str = "") -> Text:
 
 
 def overview(batch: Batch, theme: Mapping[str, str]) -> list[Row]:
-    rows: list[tuple[str, Text]] = []
-    rows.append(("ID", _value(batch.id)))
-    rows.append(("Status", status_text(batch.status, theme)))
-    rows.append(("Endpoint", _value(batch.endpoint)))
-    rows.append(("Model", _value(batch.model)))
-    rows.append(("Window", _value(batch.completion_window)))
-    rows.append(("Input file", _value(batch.input_file_id)))
-    rows.append(("Output file", _value(batch.output_file_id)))
-    rows.append(("Error file", _value(batch.error_file_id)))
-    return _labelled(rows)
+    return _labelled(
+        [
+            ("ID", _value(batch.id)),
+            ("Status", status_text(batch.status, theme)),
+            ("Endpoint", _value(batch.endpoint)),
+            ("Model", _value(batch.model)),
+            ("Window", _value(batch.completion_window)),
+            ("Input file", _value(batch.input_file_id)),
+            ("Output file", _value(batch.output_file_id)),
+            ("Error file", _value(batch.error_file_id)),
+        ]
+    )
 
 
 def progress(batch: Batch, theme: Mapping[str, str]) -> list[Row]:
@@ -121,10 +123,7 @@ def errors(batch: Batch) -> list[Row] | None:
 def metadata(batch: Batch) -> list[Row] | None:
     if not batch.metadata:
         return None
-    rows: list[tuple[str, Text]] = []
-    for key, value in batch.metadata.items():
-        rows.append((clean(key), _value(value)))
-    return _labelled(rows)
+    return _labelled([(clean(key), _value(value)) for key, value in batch.metadata.items()])
 
 
 def extra_fields(batch: Batch) -> list[Row] | None:
@@ -185,7 +184,6 @@ class BatchDetail(ScrollView, can_focus=True):
         self._columns: Columns = ((Text("Select a batch to see everything about it.", style="dim"),), ())
         self._drawn_for: tuple[int, object] | None = None  # (width, base style) of self._lines
         self._lines: list[Strip] = []
-        self._visible: list[Strip] = []
         self._batch_id: str | None = None
 
     def show(self, batch: Batch | None, now: float) -> None:
@@ -237,12 +235,12 @@ class BatchDetail(ScrollView, can_focus=True):
         return [side_by_side(left, right, index, left_width + COLUMN_GAP) for index in range(max(len(left), len(right)))]
 
     def render_lines(self, crop: Region) -> list[Strip]:
-        self._visible = self._strips()  # checked once per paint, not once per line
+        self._strips()  # brought up to date once per paint, not once per line
         return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
-        lines = self._visible
+        lines = self._lines
         width = self._drawn_for[0] if self._drawn_for else 0
         if scroll_y + y >= len(lines):
             return Strip.blank(width, self.rich_style)
