@@ -20,6 +20,9 @@ def batch(index: int, **overrides) -> Batch:
     return Batch.model_validate(make_batch(index, **overrides))
 
 
+LONG_METADATA = {f"key_{n:02d}": f"value {n}" for n in range(16)}  # taller than the pane
+
+
 async def test_the_columns_sit_side_by_side_and_stack_when_narrow():
     app = DetailOnly()
     async with app.run_test(size=(120, 20)) as pilot:
@@ -42,10 +45,9 @@ async def test_the_columns_sit_side_by_side_and_stack_when_narrow():
 
 async def test_a_long_pane_scrolls_and_every_line_is_there():
     app = DetailOnly()
-    metadata = {f"key_{n:02d}": f"value {n}" for n in range(16)}
     async with app.run_test(size=(120, 20)) as pilot:
         detail = app.query_one(BatchDetail)
-        detail.show(batch(2, metadata=metadata), NOW)
+        detail.show(batch(2, metadata=LONG_METADATA), NOW)
         await pilot.pause()
         lines = detail.plain_lines()
         assert all(any(f"key_{n:02d}" in line for line in lines) for n in range(16))
@@ -79,17 +81,16 @@ async def test_another_batch_repaints_without_a_layout_and_the_same_one_does_not
 
 async def test_another_batch_starts_at_the_top_and_a_refreshed_one_keeps_its_place():
     app = DetailOnly()
-    metadata = {f"key_{n:02d}": f"value {n}" for n in range(16)}
     async with app.run_test(size=(120, 20)) as pilot:
         detail = app.query_one(BatchDetail)
-        detail.show(batch(2, metadata=metadata), NOW)
+        detail.show(batch(2, metadata=LONG_METADATA), NOW)
         await pilot.pause()
         detail.scroll_end(animate=False)
         await pilot.pause()
         assert detail.scroll_y > 0
-        detail.show(batch(2, metadata=metadata, request_counts={"total": 9, "completed": 5, "failed": 0}), NOW)
+        detail.show(batch(2, metadata=LONG_METADATA, request_counts={"total": 9, "completed": 5, "failed": 0}), NOW)
         await pilot.pause()
         assert detail.scroll_y == detail.max_scroll_y > 0
-        detail.show(batch(4, metadata=metadata), NOW)
+        detail.show(batch(4, metadata=LONG_METADATA), NOW)
         await pilot.pause()
         assert detail.scroll_y == 0
