@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 from collections.abc import Mapping, Sequence
+from typing import TextIO
 
 from batchtui import __version__
 from batchtui.config import ConfigError, Settings, load_settings
@@ -81,12 +82,29 @@ def parse_settings(args: argparse.Namespace, environ: Mapping[str, str]) -> Sett
     return settings
 
 
+def terminal_problem(keys: TextIO | None, screen: TextIO | None) -> str | None:
+    """Why batchtui cannot run here, or None. Textual reads keys from stdin and draws on stderr."""
+    # With keys from a pipe or a file, Textual's input thread spins on end-of-file at 100% of a core
+    # and nothing can quit the app (Textualize/textual#6690).
+    if keys is None or not keys.isatty():
+        return "needs a terminal to read keys from, but its input is redirected (from a pipe or a file)."
+    if screen is None or not screen.isatty():
+        return "needs a terminal to draw on, but standard error is redirected; run it without 2>."
+    return None
+
+
 def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = parse_settings(args, os.environ if environ is None else environ)
     except ConfigError as error:
         print(f"batchtui: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    problem = terminal_problem(sys.stdin, sys.__stderr__)
+    if problem:
+        # With standard error redirected, the only place left that the user may see is standard output.
+        visible = sys.stderr if sys.__stderr__ is not None and sys.__stderr__.isatty() else sys.stdout
+        print(f"batchtui: {problem}", file=visible)
         return EXIT_USAGE
     if args.demo:
         from batchtui.demo import run_demo

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from batchtui import __version__
-from batchtui.cli import build_parser, main
+from batchtui.cli import build_parser, main, terminal_problem
 from batchtui.config import Settings
 
 KEY = "sk-test-SECRET-4f9a1c"
@@ -35,6 +35,7 @@ def launched(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, Settings, dict[
     from batchtui.ui.app import BatchApp
 
     calls: list[tuple[str, Settings, dict[str, bool]]] = []
+    monkeypatch.setattr("batchtui.cli.terminal_problem", lambda keys, screen: None)  # pytest has no terminal
     monkeypatch.setattr(BatchApp, "run", lambda self: calls.append(("app", self.settings, {})))
     monkeypatch.setattr(demo, "run_demo", lambda settings, **flags: calls.append(("demo", settings, flags)) or 0)
     return calls
@@ -158,3 +159,27 @@ def test_python_dash_m_batchtui_bad_flag() -> None:
     )
     assert result.returncode == 2
     assert "--page-size must be between 1 and 100" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_redirected_input_is_refused_with_one_line_instead_of_spinning() -> None:
+    # Textual's input thread would spin on end-of-file at 100% of a core, with no key to quit.
+    result = subprocess.run(
+        [sys.executable, "-m", "batchtui", "--demo"],
+        env=_script_env(), capture_output=True, text=True, timeout=30, stdin=subprocess.DEVNULL,
+    )
+    assert result.returncode == 2
+    assert result.stderr == "batchtui: needs a terminal to read keys from, but its input is redirected (from a pipe or a file).\n"
+
+
+def test_terminal_problem_names_what_is_redirected() -> None:
+    class Stream:
+        def __init__(self, tty: bool) -> None:
+            self.tty = tty
+
+        def isatty(self) -> bool:
+            return self.tty
+
+    assert terminal_problem(Stream(True), Stream(True)) is None
+    assert "input is redirected" in (terminal_problem(Stream(False), Stream(True)) or "")
+    assert "input is redirected" in (terminal_problem(None, Stream(True)) or "")
+    assert "standard error is redirected" in (terminal_problem(Stream(True), Stream(False)) or "")
