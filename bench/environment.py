@@ -33,6 +33,7 @@ class Context:
     sdk_python: Path | None  # bench/.venv with the official SDK; None when it could not be built
     batchtui: list[str]  # the command a user runs
     curl: str | None
+    idle_seconds: int | None = None  # --idle-seconds: a longer idle watch than the mode's default
     notes: list[str] = field(default_factory=list)
 
     def say(self, message: str) -> None:
@@ -50,7 +51,7 @@ class Context:
         return quick if self.quick else full
 
 
-def make_context(quick: bool) -> Context:
+def make_context(quick: bool, idle_seconds: int | None = None) -> Context:
     project_python = Path(sys.executable)
     script = project_python.parent / "batchtui"
     command = [str(script)] if script.exists() else [str(project_python), "-m", "batchtui"]
@@ -60,6 +61,7 @@ def make_context(quick: bool) -> Context:
         sdk_python=ensure_sdk_venv(),
         batchtui=command,
         curl=shutil.which("curl"),
+        idle_seconds=idle_seconds,
     )
 
 

@@ -19,11 +19,12 @@ SETTLE_SECONDS = 5.0  # start-up allocations (caches filling, first layouts) are
 CPU_GOAL_PERCENT = 1.0
 # Flat: at this slope, an hour of watching would add at most 2 MiB.
 FLAT_KIB_PER_MINUTE = 2048 / 60
+SETTLED_AFTER_SECONDS = 300
 
 
 def run(context: Context) -> Section:
     section = Section("idle", TITLE)
-    seconds = context.pick(60, 15)
+    seconds = context.idle_seconds or context.pick(60, 15)
     window = context.pick(10, 5)
     scenarios = (
         (
@@ -62,6 +63,20 @@ def run(context: Context) -> Section:
                 note=f"{len(samples)} samples; {growth:+d} KiB from first to last",
             )
         ).judge("flat", abs(slope) <= FLAT_KIB_PER_MINUTE)
+        if seconds >= SETTLED_AFTER_SECONDS * 2:
+            # Render caches fill to their fixed sizes during the first minutes; what follows is the trend.
+            settled = [sample for sample in samples if sample[0] >= SETTLED_AFTER_SECONDS]
+            later = slope_per_minute([s[0] for s in settled], [s[2] for s in settled])
+            section.add(
+                Figure(
+                    f"idle.{key}.rss_slope_settled",
+                    f"{label}: memory slope after {SETTLED_AFTER_SECONDS // 60} min",
+                    "KiB/min",
+                    [later],
+                    note=f"{settled[-1][2] - settled[0][2]:+d} KiB from minute {SETTLED_AFTER_SECONDS // 60} "
+                    f"to minute {seconds // 60}",
+                )
+            ).judge("flat", abs(later) <= FLAT_KIB_PER_MINUTE)
     section.notes.append(
         f"{seconds} s per account after {SETTLE_SECONDS:g} s of settling; CPU per {window} s window (median and "
         f"spread of the windows); memory sampled every second, slope by least squares; 'flat' means under "
