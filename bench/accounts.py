@@ -10,9 +10,7 @@ back with `Simulator.add_batch`, which serves them verbatim: they never change o
 from __future__ import annotations
 
 import argparse
-import signal
 import sys
-import threading
 import time
 
 from batchtui.sim import SimConfig, Simulator
@@ -84,16 +82,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     simulator = empty_simulator()
     load(simulator, finished_batches(args.terminal))
-    stopped = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
-    url = simulator.start(port=args.port)
-    print(f"bench account serving {url}", flush=True)
-    try:
-        stopped.wait(timeout=3600)  # never outlives a forgotten run by more than an hour
-    except KeyboardInterrupt:
-        pass
-    finally:
-        simulator.stop()
+    # Never outlives a forgotten run by more than an hour.
+    simulator.serve_until_signalled("bench account serving", port=args.port, limit=3600)
     return 0
 
 

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import signal
 import sys
-import threading
 
 from batchtui.sim.config import SimConfig
 from batchtui.sim.simulator import Simulator
@@ -45,18 +43,7 @@ def main(argv: list[str] | None = None) -> int:
         arrival_seconds=args.arrival_seconds,
     )
     simulator = Simulator(config)
-    stopped = threading.Event()
-    # Ctrl-C and SIGTERM (a supervisor, a test's terminate()) only set a flag: a KeyboardInterrupt
-    # raised at a random point could land inside a lock the shutdown then waits on.
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: stopped.set())
-    url = simulator.start(host=args.host, port=args.port)
-    print(f"batchtui simulator serving {url}", flush=True)
-    try:
-        while not stopped.wait(timeout=0.5):
-            pass
-    finally:
-        simulator.stop()
+    simulator.serve_until_signalled("batchtui simulator serving", host=args.host, port=args.port)
     return 0
 
 

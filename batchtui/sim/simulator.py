@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import threading
 from types import TracebackType
 
@@ -48,6 +49,22 @@ class Simulator:
         server.server_close()
         thread.join()
         self._server = self._thread = None
+
+    def serve_until_signalled(
+        self, banner: str, host: str = "127.0.0.1", port: int = 0, limit: float | None = None
+    ) -> None:
+        """Print `banner` and the URL, then serve until Ctrl-C, SIGTERM or `limit` seconds (main thread only)."""
+        stopped = threading.Event()
+        # Both signals only set a flag: a KeyboardInterrupt raised at a random point could land inside
+        # a lock the shutdown then waits on (a stop once hung past 10 s under load).
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, lambda *_: stopped.set())
+        url = self.start(host=host, port=port)
+        print(f"{banner} {url}", flush=True)
+        try:
+            stopped.wait(timeout=limit)
+        finally:
+            self.stop()
 
     def __enter__(self) -> Simulator:
         self.start()
