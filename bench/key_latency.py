@@ -49,7 +49,7 @@ def run(context: Context) -> Section:
                     times.append(_press(app, b"p", page_one[0]))
                 paging.append(times)
             # The same walk against a program that answers at once: the harness's and the terminal's share.
-            walk = [page_one[row]["id"] for row in (*range(1, moves + 1), *range(moves - 1, -1, -1))]
+            walk = [page_one[row]["id"] for row in _walk_rows(moves)]
             with PtySession([str(context.project_python), str(KEY_ECHO), *walk], env) as echo:
                 echo.wait_for(b"ready", timeout=30)
                 floor.append(_walk(echo, page_one, moves))
@@ -73,14 +73,14 @@ def run(context: Context) -> Section:
             )
             if key == "cursor":
                 p99.judge(f"≤ {FRAME_MS:.1f} ms", p99.summary.median <= FRAME_MS)
+    floor_rows = [[pair[0] for pair in run] for run in floor]
     for quantile in (50, 99):
-        series = [[pair[0] for pair in run] for run in floor]
         section.add(
             Figure(
                 f"keys.floor_p{quantile}",
                 f"floor: a program that answers each key at once: p{quantile}",
                 "ms",
-                [percentile(s, quantile) for s in series],
+                [percentile(run, quantile) for run in floor_rows],
             )
         )
     section.notes.append(
@@ -94,10 +94,14 @@ def run(context: Context) -> Section:
     return section
 
 
+def _walk_rows(moves: int) -> list[int]:
+    """The rows a walk lands on: down `moves` rows from the first, then back up to it."""
+    return [*range(1, moves + 1), *range(moves - 1, -1, -1)]
+
+
 def _walk(session: PtySession, page: list[dict], moves: int) -> list[tuple[float, float]]:
-    """Down `moves` rows and back up to the first, one key at a time."""
-    times = [_press(session, DOWN, page[row]) for row in range(1, moves + 1)]
-    return times + [_press(session, UP, page[row]) for row in range(moves - 1, -1, -1)]
+    """The walk, one key at a time: ↓ for the first `moves` keys, ↑ after."""
+    return [_press(session, DOWN if step < moves else UP, page[row]) for step, row in enumerate(_walk_rows(moves))]
 
 
 def detail_needle(batch_id: str) -> bytes:
