@@ -5,18 +5,25 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: demo test bench screenshots clean
+.PHONY: demo test lint bench screenshots clean
 
 demo: $(STAMP)
 	$(BIN)/batchtui --demo
 
-test: $(STAMP) $(NODE_STAMP)
+test: lint $(NODE_STAMP)
 	$(BIN)/python -m pytest
+
+# Lint, format and types first: a failure there costs seconds, not a whole test run.
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 bench: $(STAMP)
 	$(BIN)/python -m bench $(ARGS)
 
 screenshots: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,screenshots]'
 	$(BIN)/python scripts/make_screenshots.py
 
 $(STAMP): pyproject.toml

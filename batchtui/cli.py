@@ -48,17 +48,57 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"batchtui {__version__}")
-    parser.add_argument("--demo", action="store_true", help="run against a simulated Batch API on this machine; no key needed")
-    parser.add_argument("--faults", action="store_true", help="with --demo: the simulator injects rate limits, errors and slow or garbled answers")
-    parser.add_argument("--hostile", action="store_true", help="with --demo: add batches with hostile and odd data (markup, control characters, unknown statuses)")
-    parser.add_argument("--base-url", metavar="URL", help="API base URL (default: $OPENAI_BASE_URL or https://api.openai.com/v1)")
-    parser.add_argument("--org", metavar="ID", help="organization id, sent as OpenAI-Organization (default: $OPENAI_ORG_ID)")
-    parser.add_argument("--project", metavar="ID", help="project id, sent as OpenAI-Project (default: $OPENAI_PROJECT_ID)")
-    parser.add_argument("--azure", action="store_true", help="talk to Azure OpenAI: api-key header, $AZURE_OPENAI_API_KEY and $AZURE_OPENAI_ENDPOINT")
-    parser.add_argument("--azure-endpoint", metavar="URL", help="Azure resource URL, e.g. https://NAME.openai.azure.com (implies --azure)")
-    parser.add_argument("--api-version", metavar="VERSION", help="Azure api-version query parameter for the older dated API (default: $OPENAI_API_VERSION)")
-    parser.add_argument("--refresh", type=_number(float, "--refresh"), default=5.0, metavar="SECONDS", help="seconds between automatic refreshes, 1-3600 (default 5)")
-    parser.add_argument("--page-size", type=_number(int, "--page-size"), default=20, metavar="N", help="batches per page, 1-100 (default 20)")
+    parser.add_argument(
+        "--demo", action="store_true", help="run against a simulated Batch API on this machine; no key needed"
+    )
+    parser.add_argument(
+        "--faults",
+        action="store_true",
+        help="with --demo: the simulator injects rate limits, errors and slow or garbled answers",
+    )
+    parser.add_argument(
+        "--hostile",
+        action="store_true",
+        help="with --demo: add batches with hostile and odd data (markup, control characters, unknown statuses)",
+    )
+    parser.add_argument(
+        "--base-url", metavar="URL", help="API base URL (default: $OPENAI_BASE_URL or https://api.openai.com/v1)"
+    )
+    parser.add_argument(
+        "--org", metavar="ID", help="organization id, sent as OpenAI-Organization (default: $OPENAI_ORG_ID)"
+    )
+    parser.add_argument(
+        "--project", metavar="ID", help="project id, sent as OpenAI-Project (default: $OPENAI_PROJECT_ID)"
+    )
+    parser.add_argument(
+        "--azure",
+        action="store_true",
+        help="talk to Azure OpenAI: api-key header, $AZURE_OPENAI_API_KEY and $AZURE_OPENAI_ENDPOINT",
+    )
+    parser.add_argument(
+        "--azure-endpoint",
+        metavar="URL",
+        help="Azure resource URL, e.g. https://NAME.openai.azure.com (implies --azure)",
+    )
+    parser.add_argument(
+        "--api-version",
+        metavar="VERSION",
+        help="Azure api-version query parameter for the older dated API (default: $OPENAI_API_VERSION)",
+    )
+    parser.add_argument(
+        "--refresh",
+        type=_number(float, "--refresh"),
+        default=5.0,
+        metavar="SECONDS",
+        help="seconds between automatic refreshes, 1-3600 (default 5)",
+    )
+    parser.add_argument(
+        "--page-size",
+        type=_number(int, "--page-size"),
+        default=20,
+        metavar="N",
+        help="batches per page, 1-100 (default 20)",
+    )
     return parser
 
 

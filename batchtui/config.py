@@ -5,8 +5,8 @@ No network here: this only decides what to connect to and how.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 from urllib.parse import urlsplit
 
 from batchtui.api.client import DEFAULT_BASE_URL, ClientConfig

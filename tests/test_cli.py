@@ -15,8 +15,19 @@ from batchtui.config import Settings
 
 KEY = "sk-test-SECRET-4f9a1c"
 FLAGS = [
-    "--help", "--version", "--demo", "--faults", "--hostile", "--base-url", "--org", "--project",
-    "--azure", "--azure-endpoint", "--api-version", "--refresh", "--page-size",
+    "--help",
+    "--version",
+    "--demo",
+    "--faults",
+    "--hostile",
+    "--base-url",
+    "--org",
+    "--project",
+    "--azure",
+    "--azure-endpoint",
+    "--api-version",
+    "--refresh",
+    "--page-size",
 ]
 
 
@@ -75,7 +86,9 @@ def test_no_key_for_azure_names_the_azure_variable(capsys: pytest.CaptureFixture
         (["--hostile"], "--faults and --hostile only apply to the simulated API: add --demo."),
     ],
 )
-def test_bad_flags_exit_2_with_a_clear_message(argv: list[str], expected: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_flags_exit_2_with_a_clear_message(
+    argv: list[str], expected: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     # With a key in the environment, so the only thing wrong is the flag.
     assert run(argv, {"OPENAI_API_KEY": KEY}) == 2
     out, err = capsys.readouterr()
@@ -94,23 +107,39 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
 def test_help_mentions_every_flag(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["--help"]) == 0
     text = capsys.readouterr().out
-    declared = {option for action in build_parser()._actions for option in action.option_strings if option.startswith("--")}
+    declared = {
+        option for action in build_parser()._actions for option in action.option_strings if option.startswith("--")
+    }
     assert declared == set(FLAGS)
     for flag in FLAGS:
         assert flag in text, flag
-    for variable in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_ORG_ID", "OPENAI_PROJECT_ID",
-                     "AZURE_OPENAI_API_KEY", "AZURE_OPENAI_ENDPOINT", "OPENAI_API_VERSION"):
+    for variable in (
+        "OPENAI_API_KEY",
+        "OPENAI_BASE_URL",
+        "OPENAI_ORG_ID",
+        "OPENAI_PROJECT_ID",
+        "AZURE_OPENAI_API_KEY",
+        "AZURE_OPENAI_ENDPOINT",
+        "OPENAI_API_VERSION",
+    ):
         assert variable in text, variable
 
 
 def test_flags_and_environment_reach_the_app(launched: list) -> None:
     environ = {"OPENAI_API_KEY": KEY, "OPENAI_BASE_URL": "https://env.example/v1", "OPENAI_PROJECT_ID": "proj_env"}
-    code = run(["--base-url", "http://localhost:4010/v1", "--org", "org-flag", "--refresh", "2.5", "--page-size", "50"], environ)
+    code = run(
+        ["--base-url", "http://localhost:4010/v1", "--org", "org-flag", "--refresh", "2.5", "--page-size", "50"],
+        environ,
+    )
     assert code == 0
     ((what, settings, _),) = launched
     assert what == "app"
     assert settings.api_key == KEY
-    assert (settings.base_url, settings.organization, settings.project) == ("http://localhost:4010/v1", "org-flag", "proj_env")
+    assert (settings.base_url, settings.organization, settings.project) == (
+        "http://localhost:4010/v1",
+        "org-flag",
+        "proj_env",
+    )
     assert (settings.refresh_seconds, settings.page_size) == (2.5, 50)
 
 
@@ -145,7 +174,9 @@ def _script_env() -> dict[str, str]:
 def test_the_console_script_without_a_key() -> None:
     script = Path(sys.executable).with_name("batchtui")
     assert script.exists(), f"console script not installed at {script}"
-    result = subprocess.run([str(script)], env=_script_env(), capture_output=True, text=True, timeout=30, stdin=subprocess.DEVNULL)
+    result = subprocess.run(
+        [str(script)], env=_script_env(), capture_output=True, text=True, timeout=30, stdin=subprocess.DEVNULL
+    )
     assert result.returncode == 2
     assert "OPENAI_API_KEY" in result.stderr and "--demo" in result.stderr
     assert result.stderr.count("\n") == 1
@@ -155,7 +186,11 @@ def test_the_console_script_without_a_key() -> None:
 def test_python_dash_m_batchtui_bad_flag() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "batchtui", "--page-size", "0"],
-        env=_script_env(), capture_output=True, text=True, timeout=30, stdin=subprocess.DEVNULL,
+        env=_script_env(),
+        capture_output=True,
+        text=True,
+        timeout=30,
+        stdin=subprocess.DEVNULL,
     )
     assert result.returncode == 2
     assert "--page-size must be between 1 and 100" in result.stderr and "Traceback" not in result.stderr
@@ -165,12 +200,19 @@ def test_redirected_input_is_refused_with_one_line_instead_of_spinning() -> None
     # Textual's input thread would spin on end-of-file at 100% of a core, with no key to quit.
     result = subprocess.run(
         [sys.executable, "-m", "batchtui", "--demo"],
-        env=_script_env(), capture_output=True, text=True, timeout=30, stdin=subprocess.DEVNULL,
+        env=_script_env(),
+        capture_output=True,
+        text=True,
+        timeout=30,
+        stdin=subprocess.DEVNULL,
     )
     assert result.returncode == 2
     # Standard error is a pipe here too, so the line goes where a user could still see it: standard output.
     assert result.stderr == ""
-    assert result.stdout == "batchtui: needs a terminal to read keys from, but its input is redirected (from a pipe or a file).\n"
+    assert (
+        result.stdout
+        == "batchtui: needs a terminal to read keys from, but its input is redirected (from a pipe or a file).\n"
+    )
 
 
 def test_terminal_problem_names_what_is_redirected() -> None:

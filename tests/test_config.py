@@ -22,7 +22,12 @@ OPENAI_ENV = {
 def test_defaults_without_environment() -> None:
     settings = load_settings({})
     assert settings == Settings()
-    assert (settings.api_key, settings.base_url, settings.azure, settings.api_version) == (None, DEFAULT_BASE_URL, False, None)
+    assert (settings.api_key, settings.base_url, settings.azure, settings.api_version) == (
+        None,
+        DEFAULT_BASE_URL,
+        False,
+        None,
+    )
     assert (settings.refresh_seconds, settings.page_size) == (5.0, 20)
 
 
@@ -34,16 +39,28 @@ def test_environment_like_the_sdk() -> None:
     assert not settings.azure
     config = settings.client_config()
     assert (config.api_key, config.base_url, config.organization, config.project, config.auth_header) == (
-        KEY, "https://gateway.example/v1", "org-env", "proj_env", "bearer",
+        KEY,
+        "https://gateway.example/v1",
+        "org-env",
+        "proj_env",
+        "bearer",
     )
 
 
 def test_flags_override_the_environment() -> None:
     settings = load_settings(
-        OPENAI_ENV, base_url="http://localhost:4010", organization="org-flag", project="proj_flag",
-        refresh_seconds=30, page_size=100,
+        OPENAI_ENV,
+        base_url="http://localhost:4010",
+        organization="org-flag",
+        project="proj_flag",
+        refresh_seconds=30,
+        page_size=100,
     )
-    assert (settings.base_url, settings.organization, settings.project) == ("http://localhost:4010", "org-flag", "proj_flag")
+    assert (settings.base_url, settings.organization, settings.project) == (
+        "http://localhost:4010",
+        "org-flag",
+        "proj_flag",
+    )
     assert (settings.refresh_seconds, settings.page_size) == (30, 100)
     assert settings.api_key == KEY
 
@@ -167,6 +184,7 @@ async def test_azure_on_the_wire() -> None:
 
 
 # Validation
+
 
 @pytest.mark.parametrize(
     "url", ["api.openai.com/v1", "ftp://files.example/v1", "https://", "http:///v1", "localhost:4010", "://x"]

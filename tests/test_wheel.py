@@ -56,12 +56,14 @@ def test_wheel_installs_and_runs_with_its_stylesheets(tmp_path: Path) -> None:
     python = env_dir / "bin" / "python"
     # The dependencies come from this environment, so the test needs no network; batchtui itself
     # comes only from the wheel (a .pth line does not run the editable install's own .pth hook).
-    site = Path(subprocess.check_output([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], text=True).strip())
+    site = Path(
+        subprocess.check_output(
+            [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], text=True
+        ).strip()
+    )
     (site / "project_deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     subprocess.run([python, "-m", "pip", "install", "--no-deps", "--quiet", str(wheel)], check=True)
-    result = subprocess.run(
-        [python, "-c", APP_CHECK], capture_output=True, text=True, cwd=tmp_path, timeout=120
-    )
+    result = subprocess.run([python, "-c", APP_CHECK], capture_output=True, text=True, cwd=tmp_path, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "wheel app ok" in result.stdout
     listing = subprocess.check_output([python, "-m", "zipfile", "-l", str(wheel)], text=True)

@@ -73,8 +73,8 @@ class ClientConfig:
     # "bearer" sends Authorization: Bearer KEY; "api-key" sends Azure's api-key header.
     auth_header: str = "bearer"
     api_version: str | None = None
-    timeouts: Timeouts = Timeouts()
-    retry: RetryPolicy = RetryPolicy()
+    timeouts: Timeouts = field(default_factory=Timeouts)
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
 
 
 @dataclass(frozen=True)
@@ -268,7 +268,8 @@ class BatchClient:
                 if total is not None and received < total:
                     # The body ended cleanly but short: caching it would pass a truncated file off as whole.
                     raise APIConnectionError(
-                        f"The download ended after {received:,} of {total:,} bytes.", url=_safe_url(response.request.url)
+                        f"The download ended after {received:,} of {total:,} bytes.",
+                        url=_safe_url(response.request.url),
                     )
             os.replace(partial, dest)
         finally:

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import datetime, timezone
-from typing import Any, Annotated
+from datetime import UTC, datetime
+from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
@@ -70,7 +70,7 @@ def parse_timestamp(value: Any) -> int | None:
             return None
         if parsed.tzinfo is None:
             # A naive ISO timestamp from a server is almost always UTC.
-            parsed = parsed.replace(tzinfo=timezone.utc)
+            parsed = parsed.replace(tzinfo=UTC)
         return int(parsed.timestamp())
     return None
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import email.utils
 import random
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Callable, Mapping
 
 RETRYABLE_STATUS = frozenset({408, 409, 429})
 MAX_SERVER_WAIT = 120.0

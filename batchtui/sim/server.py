@@ -98,7 +98,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _dispatch(self, request: Request) -> Reply:
         try:
             return self.server.dispatcher.handle(request)
-        except Exception as error:  # a simulator bug: answer like a server would, keep serving
+        except Exception as error:  # noqa: BLE001 - a simulator bug: answer like a server would, keep serving
             return error_reply(
                 ApiError(500, f"Simulator error: {type(error).__name__}: {error}", error_type="server_error")
             )

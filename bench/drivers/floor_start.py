@@ -8,7 +8,7 @@ import sys
 
 import httpx
 import pydantic  # noqa: F401 - the floor pays for the import, as batchtui does
-import textual  # noqa: F401
+import textual
 
 if "--textual-app" in sys.argv:
     import textual.app  # noqa: F401

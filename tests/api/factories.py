@@ -57,8 +57,15 @@ def file_json(file_id: str = "file-abc", **overrides: Any) -> dict[str, Any]:
     return obj
 
 
-def api_error(status: int, message: str, *, type_: str = "invalid_request_error", code: str | None = None,
-              param: str | None = None, headers: dict[str, str] | None = None) -> httpx.Response:
+def api_error(
+    status: int,
+    message: str,
+    *,
+    type_: str = "invalid_request_error",
+    code: str | None = None,
+    param: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> httpx.Response:
     body = {"error": {"message": message, "type": type_, "param": param, "code": code}}
     return httpx.Response(status, json=body, headers={"x-request-id": "req_abc123", **(headers or {})})
 

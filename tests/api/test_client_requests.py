@@ -254,9 +254,8 @@ async def test_download_of_a_missing_file_writes_nothing(tmp_path: Path) -> None
 
 async def test_stream_file_content_gives_the_raw_bytes() -> None:
     recorder = Recorder(httpx.Response(200, content=b"line 1\nline 2\n"))
-    async with make_client(recorder) as client:
-        async with client.stream_file_content("file-out") as response:
-            chunks = [chunk async for chunk in response.aiter_bytes()]
+    async with make_client(recorder) as client, client.stream_file_content("file-out") as response:
+        chunks = [chunk async for chunk in response.aiter_bytes()]
     assert b"".join(chunks) == b"line 1\nline 2\n"
 
 

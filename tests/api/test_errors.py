@@ -55,7 +55,11 @@ async def test_status_codes_map_to_their_error(status: int, error_class: type[AP
     error = caught.value
     assert type(error) is error_class
     assert (error.status_code, error.message, error.type, error.code, error.param) == (
-        status, "Something specific went wrong", "some_type", "some_code", "limit",
+        status,
+        "Something specific went wrong",
+        "some_type",
+        "some_code",
+        "limit",
     )
     assert error.request_id == "req_abc123"
     assert (error.method, error.path) == ("GET", "/v1/batches")
@@ -231,28 +235,62 @@ async def test_json_of_the_wrong_shape(call: str, payload: object, fragment: str
 @pytest.mark.parametrize(
     ("raised", "error_class", "kind", "text"),
     [
-        (httpx.ConnectError("[Errno 111] Connection refused"), APIConnectionError, "refused",
-         "Connection refused by https://api.test: is the server running?"),
-        (httpx.ConnectError("[Errno -2] Name or service not known"), APIConnectionError, "dns",
-         "Could not resolve the host of https://api.test."),
-        (httpx.ConnectError("[Errno 8] nodename nor servname provided, or not known"), APIConnectionError, "dns",
-         "Could not resolve the host of https://api.test."),
-        (httpx.ConnectError("[Errno -3] Temporary failure in name resolution"), APIConnectionError, "dns",
-         "Could not resolve the host of https://api.test."),
-        (httpx.ConnectError("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: self-signed certificate"),
-         APIConnectionError, "tls",
-         "TLS handshake with https://api.test failed: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: "
-         "self-signed certificate"),
-        (httpx.ReadTimeout("The read operation timed out"), APITimeoutError, "timeout",
-         "The server did not answer in time (no response within the read timeout)."),
-        (httpx.ConnectTimeout("timed out"), APITimeoutError, "timeout",
-         "The server did not answer in time (connecting took too long)."),
+        (
+            httpx.ConnectError("[Errno 111] Connection refused"),
+            APIConnectionError,
+            "refused",
+            "Connection refused by https://api.test: is the server running?",
+        ),
+        (
+            httpx.ConnectError("[Errno -2] Name or service not known"),
+            APIConnectionError,
+            "dns",
+            "Could not resolve the host of https://api.test.",
+        ),
+        (
+            httpx.ConnectError("[Errno 8] nodename nor servname provided, or not known"),
+            APIConnectionError,
+            "dns",
+            "Could not resolve the host of https://api.test.",
+        ),
+        (
+            httpx.ConnectError("[Errno -3] Temporary failure in name resolution"),
+            APIConnectionError,
+            "dns",
+            "Could not resolve the host of https://api.test.",
+        ),
+        (
+            httpx.ConnectError("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: self-signed certificate"),
+            APIConnectionError,
+            "tls",
+            "TLS handshake with https://api.test failed: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: "
+            "self-signed certificate",
+        ),
+        (
+            httpx.ReadTimeout("The read operation timed out"),
+            APITimeoutError,
+            "timeout",
+            "The server did not answer in time (no response within the read timeout).",
+        ),
+        (
+            httpx.ConnectTimeout("timed out"),
+            APITimeoutError,
+            "timeout",
+            "The server did not answer in time (connecting took too long).",
+        ),
         (httpx.PoolTimeout("pool"), APITimeoutError, "timeout", "The server did not answer in time (timed out)."),
-        (httpx.RemoteProtocolError("Server disconnected without sending a response."), APIConnectionError,
-         "connection",
-         "The server closed the connection without answering (Server disconnected without sending a response.)."),
-        (httpx.ReadError("[Errno 104] Connection reset by peer"), APIConnectionError, "connection",
-         "Could not reach https://api.test: [Errno 104] Connection reset by peer"),
+        (
+            httpx.RemoteProtocolError("Server disconnected without sending a response."),
+            APIConnectionError,
+            "connection",
+            "The server closed the connection without answering (Server disconnected without sending a response.).",
+        ),
+        (
+            httpx.ReadError("[Errno 104] Connection reset by peer"),
+            APIConnectionError,
+            "connection",
+            "Could not reach https://api.test: [Errno 104] Connection reset by peer",
+        ),
         (httpx.ConnectError(""), APIConnectionError, "connection", "Could not reach https://api.test: ConnectError"),
     ],
 )
@@ -342,6 +380,13 @@ def test_a_null_status_makes_the_batch_unreadable():
 
     from batchtui.api.models import Batch
 
-    base = {"id": "b", "object": "batch", "endpoint": "/v1/x", "input_file_id": "f", "completion_window": "24h", "created_at": 1}
+    base = {
+        "id": "b",
+        "object": "batch",
+        "endpoint": "/v1/x",
+        "input_file_id": "f",
+        "completion_window": "24h",
+        "created_at": 1,
+    }
     with pytest.raises(pydantic.ValidationError):
         Batch.model_validate({**base, "status": None})

@@ -92,7 +92,14 @@ def test_a_full_batch_reads_every_field() -> None:
             metadata={"project": "triage"},
             errors={
                 "object": "list",
-                "data": [{"code": "token_limit_exceeded", "message": "Enqueued token limit reached", "param": None, "line": 3}],
+                "data": [
+                    {
+                        "code": "token_limit_exceeded",
+                        "message": "Enqueued token limit reached",
+                        "param": None,
+                        "line": 3,
+                    }
+                ],
             },
         )
     )
@@ -221,13 +228,17 @@ def test_non_object_nested_fields_become_none(field: str, junk: object) -> None:
 
 
 def test_usage_details_that_are_not_objects_become_none() -> None:
-    batch = Batch.model_validate(batch_json(usage={"input_tokens": 1, "input_tokens_details": "x", "output_tokens_details": 3}))
+    batch = Batch.model_validate(
+        batch_json(usage={"input_tokens": 1, "input_tokens_details": "x", "output_tokens_details": 3})
+    )
     assert batch.usage is not None
     assert batch.usage.input_tokens_details is None and batch.usage.output_tokens_details is None
 
 
 def test_errors_data_keeps_only_objects() -> None:
-    batch = Batch.model_validate(batch_json(errors={"object": "list", "data": ["oops", {"code": 5, "message": None}, 7]}))
+    batch = Batch.model_validate(
+        batch_json(errors={"object": "list", "data": ["oops", {"code": 5, "message": None}, 7]})
+    )
     assert batch.errors is not None
     assert [(e.code, e.message) for e in batch.errors.data] == [("5", None)]
     assert Batch.model_validate(batch_json(errors={"data": "nope"})).errors.data == []  # type: ignore[union-attr]
@@ -246,7 +257,13 @@ def test_model_text_fields_tolerate_numbers_and_reject_objects() -> None:
 
 def test_page_reads_and_has_more_null_means_false() -> None:
     page = BatchPage.model_validate(
-        {"object": "list", "data": [batch_json("b1"), batch_json("b2")], "first_id": "b1", "last_id": "b2", "has_more": None}
+        {
+            "object": "list",
+            "data": [batch_json("b1"), batch_json("b2")],
+            "first_id": "b1",
+            "last_id": "b2",
+            "has_more": None,
+        }
     )
     assert [b.id for b in page.data] == ["b1", "b2"]
     assert page.has_more is False
@@ -255,7 +272,16 @@ def test_page_reads_and_has_more_null_means_false() -> None:
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [(True, True), (False, False), (None, False), ("true", True), ("false", False), ("False", False), (1, True), (0, False)],
+    [
+        (True, True),
+        (False, False),
+        (None, False),
+        ("true", True),
+        ("false", False),
+        ("False", False),
+        (1, True),
+        (0, False),
+    ],
 )
 def test_has_more_is_read_leniently(raw: object, expected: bool) -> None:
     assert BatchPage.model_validate({"data": [], "has_more": raw}).has_more is expected
@@ -268,7 +294,9 @@ def test_page_cursor_falls_back_to_the_last_item() -> None:
 
 
 def test_file_object_is_lenient() -> None:
-    obj = FileObject.model_validate({"id": "file-1", "bytes": "120", "created_at": "2023-11-14T22:13:20Z", "purpose": None, "x": 1})
+    obj = FileObject.model_validate(
+        {"id": "file-1", "bytes": "120", "created_at": "2023-11-14T22:13:20Z", "purpose": None, "x": 1}
+    )
     assert (obj.bytes, obj.created_at, obj.purpose, obj.object) == (120, 1_700_000_000, None, "file")
     assert obj.model_extra == {"x": 1}
     with pytest.raises(ValidationError):

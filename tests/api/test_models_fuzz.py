@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from batchtui.api.client import _Answer, BatchClient, ClientConfig
+from batchtui.api.client import BatchClient, ClientConfig, _Answer
 from batchtui.api.errors import InvalidResponseError
 from batchtui.api.models import Batch, BatchPage
 from tests.api.factories import KEY, batch_json
@@ -20,10 +20,32 @@ from tests.api.factories import KEY, batch_json
 # Strings servers have been seen to send, plus the ones that break naive parsers.
 TRICKY_TEXT = st.sampled_from(
     [
-        "", " ", "inf", "-inf", "nan", "1e400", "-1e400", "0x10", "1_000", "12", " 12.5 ",
-        "2024-01-01T00:00:00Z", "2024-01-01T00:00:00", "2024-13-40T99:99:99Z", "9999-12-31T23:59:59-23:59",
-        "0001-01-01T00:00:00+23:59", "Validating", "InProgress", "in-progress", "true", "false", "null",
-        "\x00", "[red]x[/red]", "\u202e", KEY,
+        "",
+        " ",
+        "inf",
+        "-inf",
+        "nan",
+        "1e400",
+        "-1e400",
+        "0x10",
+        "1_000",
+        "12",
+        " 12.5 ",
+        "2024-01-01T00:00:00Z",
+        "2024-01-01T00:00:00",
+        "2024-13-40T99:99:99Z",
+        "9999-12-31T23:59:59-23:59",
+        "0001-01-01T00:00:00+23:59",
+        "Validating",
+        "InProgress",
+        "in-progress",
+        "true",
+        "false",
+        "null",
+        "\x00",
+        "[red]x[/red]",
+        "\u202e",
+        KEY,
     ]
 )
 SCALARS = (
@@ -36,12 +58,28 @@ SCALARS = (
 )
 JSON = st.recursive(
     SCALARS,
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8) | TRICKY_TEXT, children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8) | TRICKY_TEXT, children, max_size=4)
+    ),
     max_leaves=12,
 )
-KNOWN_FIELDS = list(batch_json()) + [
-    "errors", "output_file_id", "error_file_id", "in_progress_at", "expires_at", "finalizing_at", "completed_at",
-    "failed_at", "expired_at", "cancelling_at", "cancelled_at", "request_counts", "usage", "metadata", "model",
+KNOWN_FIELDS = [
+    *batch_json(),
+    "errors",
+    "output_file_id",
+    "error_file_id",
+    "in_progress_at",
+    "expires_at",
+    "finalizing_at",
+    "completed_at",
+    "failed_at",
+    "expired_at",
+    "cancelling_at",
+    "cancelled_at",
+    "request_counts",
+    "usage",
+    "metadata",
+    "model",
 ]
 FIELD_NAMES = st.sampled_from(KNOWN_FIELDS) | st.text(max_size=12)
 
@@ -66,7 +104,12 @@ def page_payloads(draw: st.DrawFn) -> Any:
         "object": "list",
         "data": draw(st.lists(batch_objects() | JSON, max_size=5)),
     }
-    for name in draw(st.lists(st.sampled_from(["first_id", "last_id", "has_more", "unreadable", "object", "data"]) | st.text(max_size=8), max_size=4)):
+    for name in draw(
+        st.lists(
+            st.sampled_from(["first_id", "last_id", "has_more", "unreadable", "object", "data"]) | st.text(max_size=8),
+            max_size=4,
+        )
+    ):
         page[name] = draw(JSON)
     return page
 

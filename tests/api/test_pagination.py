@@ -25,11 +25,13 @@ def afters(recorder: Recorder) -> list[str | None]:
 
 
 async def test_follows_last_id_until_has_more_is_false() -> None:
-    recorder = serve({
-        None: page_json(["b6", "b5"], has_more=True),
-        "b5": page_json(["b4", "b3"], has_more=True),
-        "b3": page_json(["b2", "b1"], has_more=False),
-    })
+    recorder = serve(
+        {
+            None: page_json(["b6", "b5"], has_more=True),
+            "b5": page_json(["b4", "b3"], has_more=True),
+            "b3": page_json(["b2", "b1"], has_more=False),
+        }
+    )
     async with make_client(recorder) as client:
         pages = await collect(client, limit=2)
     assert pages == [["b6", "b5"], ["b4", "b3"], ["b2", "b1"]]
@@ -38,10 +40,12 @@ async def test_follows_last_id_until_has_more_is_false() -> None:
 
 
 async def test_uses_last_id_even_when_it_differs_from_the_last_item() -> None:
-    recorder = serve({
-        None: page_json(["b6", "b5"], has_more=True, last_id="cursor-xyz"),
-        "cursor-xyz": page_json(["b4"]),
-    })
+    recorder = serve(
+        {
+            None: page_json(["b6", "b5"], has_more=True, last_id="cursor-xyz"),
+            "cursor-xyz": page_json(["b4"]),
+        }
+    )
     async with make_client(recorder) as client:
         assert await collect(client) == [["b6", "b5"], ["b4"]]
     assert afters(recorder) == [None, "cursor-xyz"]
@@ -80,11 +84,13 @@ async def test_the_same_page_forever_raises_pagination_stalled() -> None:
 
 
 async def test_a_cursor_that_comes_back_later_is_a_loop_too() -> None:
-    recorder = serve({
-        None: page_json(["b3"], has_more=True),
-        "b3": page_json(["b2"], has_more=True),
-        "b2": page_json(["b3"], has_more=True),
-    })
+    recorder = serve(
+        {
+            None: page_json(["b3"], has_more=True),
+            "b3": page_json(["b2"], has_more=True),
+            "b2": page_json(["b3"], has_more=True),
+        }
+    )
     async with make_client(recorder) as client:
         with pytest.raises(PaginationStalledError):
             await collect(client)

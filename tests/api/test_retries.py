@@ -19,7 +19,7 @@ from batchtui.api.errors import (
     RateLimitError,
 )
 from batchtui.api.retry import RetryPolicy, server_requested_wait
-from tests.api.factories import RecordingSleep, Recorder, api_error, batch_json, file_json, make_client, page_json
+from tests.api.factories import Recorder, RecordingSleep, api_error, batch_json, file_json, make_client, page_json
 
 Operation = Callable[[BatchClient], Awaitable[object]]
 
@@ -87,7 +87,9 @@ async def test_reads_and_cancel_are_retried_then_succeed(tmp_path: Path, operati
 async def test_retries_stop_at_max_retries_and_raise(failure: str, expected: type[Exception], max_retries: int) -> None:
     recorder = Recorder(RETRYABLE_ANSWERS[failure])
     sleep = RecordingSleep()
-    async with make_client(recorder, sleep=sleep, retry=RetryPolicy(max_retries=max_retries, jitter=lambda: 1.0)) as client:
+    async with make_client(
+        recorder, sleep=sleep, retry=RetryPolicy(max_retries=max_retries, jitter=lambda: 1.0)
+    ) as client:
         with pytest.raises(expected):
             await client.list_batches()
     assert recorder.count == max_retries + 1
@@ -214,9 +216,18 @@ def test_default_jitter_scales_between_three_quarters_and_one() -> None:
 @pytest.mark.parametrize(
     ("status", "headers", "expected"),
     [
-        (408, {}, True), (409, {}, True), (429, {}, True), (500, {}, True), (599, {}, True),
-        (400, {}, False), (401, {}, False), (403, {}, False), (404, {}, False), (422, {}, False),
-        (500, {"x-should-retry": "false"}, False), (400, {"x-should-retry": " TRUE "}, True),
+        (408, {}, True),
+        (409, {}, True),
+        (429, {}, True),
+        (500, {}, True),
+        (599, {}, True),
+        (400, {}, False),
+        (401, {}, False),
+        (403, {}, False),
+        (404, {}, False),
+        (422, {}, False),
+        (500, {"x-should-retry": "false"}, False),
+        (400, {"x-should-retry": " TRUE "}, True),
     ],
 )
 def test_policy_should_retry_status(status: int, headers: dict[str, str], expected: bool) -> None:
@@ -231,7 +242,9 @@ async def test_on_retry_tells_the_caller_each_wait() -> None:
         api_error(500, "boom"),
         _ok,
     )
-    async with make_client(recorder, on_retry=notices.append, retry=RetryPolicy(max_retries=3, jitter=lambda: 1.0)) as client:
+    async with make_client(
+        recorder, on_retry=notices.append, retry=RetryPolicy(max_retries=3, jitter=lambda: 1.0)
+    ) as client:
         await client.list_batches()
     assert [(n.attempt, n.delay, n.rate_limited) for n in notices] == [(1, 2.0, True), (2, 1.0, False), (3, 2.0, False)]
     assert notices[0].reason == "Rate limited (HTTP 429): Rate limit reached for requests"
@@ -267,7 +280,11 @@ async def test_create_is_never_retried_on_a_status(failure: str) -> None:
             await client.create_batch("file-in-1", "/v1/chat/completions")
     assert recorder.count == 1 and sleep.delays == [] and notices == []
     # A 5xx may have made the batch: the caller must look before trying again.
-    status = raised.value.__cause__.status_code if isinstance(raised.value, AmbiguousCreateError) else raised.value.status_code
+    status = (
+        raised.value.__cause__.status_code
+        if isinstance(raised.value, AmbiguousCreateError)
+        else raised.value.status_code
+    )
     assert isinstance(raised.value, AmbiguousCreateError) == (status >= 500)
 
 
@@ -310,8 +327,11 @@ async def test_upload_is_never_retried(tmp_path: Path, failure: str) -> None:
 async def test_find_batch_by_input_file_looks_through_recent_pages() -> None:
     pages = {
         None: page_json(["b5", "b4"], has_more=True),
-        "b4": {**page_json([], has_more=True), "data": [batch_json("b3", input_file_id="file-lost"),
-                                                        batch_json("b2", input_file_id="file-lost")], "last_id": "b2"},
+        "b4": {
+            **page_json([], has_more=True),
+            "data": [batch_json("b3", input_file_id="file-lost"), batch_json("b2", input_file_id="file-lost")],
+            "last_id": "b2",
+        },
         "b2": page_json(["b1"]),
     }
     recorder = Recorder(lambda request: httpx.Response(200, json=pages[request.url.params.get("after")]))
@@ -325,9 +345,9 @@ async def test_find_batch_by_input_file_looks_through_recent_pages() -> None:
 
 
 async def test_find_batch_by_input_file_stops_after_max_pages() -> None:
-    recorder = Recorder(lambda request: httpx.Response(
-        200, json=page_json([f"{request.url.params.get('after', 'b')}x"], has_more=True)
-    ))
+    recorder = Recorder(
+        lambda request: httpx.Response(200, json=page_json([f"{request.url.params.get('after', 'b')}x"], has_more=True))
+    )
     async with make_client(recorder) as client:
         assert await client.find_batch_by_input_file("file-x", max_pages=2) is None
     assert recorder.count == 2

@@ -48,7 +48,13 @@ async def fail_with(answer: httpx.Response, tmp_path: Path | None = None, operat
 
 
 async def test_a_server_echoing_the_key_in_its_message() -> None:
-    body = {"error": {"message": f"Incorrect API key provided: {KEY}. You can find your API key at https://platform.openai.com/account/api-keys.", "type": "invalid_request_error", "code": "invalid_api_key"}}
+    body = {
+        "error": {
+            "message": f"Incorrect API key provided: {KEY}. You can find your API key at https://platform.openai.com/account/api-keys.",
+            "type": "invalid_request_error",
+            "code": "invalid_api_key",
+        }
+    }
     error = await fail_with(httpx.Response(401, json=body))
     assert_no_key(error)
     assert "Incorrect API key provided: «redacted key»." in error.describe()

@@ -103,4 +103,3 @@ async def api(prism: PrismServer) -> AsyncIterator[Conformance]:
 async def static_api(static_prism: PrismServer) -> AsyncIterator[Conformance]:
     async with harness_for(static_prism) as harness:
         yield harness
-

@@ -285,7 +285,7 @@ def assert_kept(raw: Any, parsed: Any, where: str = "$") -> None:
             assert_kept(value, parsed[key], f"{where}.{key}")
     elif isinstance(raw, list):
         assert isinstance(parsed, list) and len(parsed) == len(raw), f"{where}: sent {len(raw)} items, got {parsed!r}"
-        for index, (sent, kept) in enumerate(zip(raw, parsed)):
+        for index, (sent, kept) in enumerate(zip(raw, parsed, strict=True)):
             assert_kept(sent, kept, f"{where}[{index}]")
     else:
         assert parsed == raw and type(parsed) is type(raw), f"{where}: sent {raw!r}, parsed {parsed!r}"

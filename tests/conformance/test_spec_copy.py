@@ -32,7 +32,7 @@ def operations_prism_serves(server: PrismServer) -> set[tuple[str, str]]:
 
 def test_prism_serves_every_operation_the_client_calls(static_prism: PrismServer) -> None:
     served = operations_prism_serves(static_prism)
-    assert CLIENT_OPERATIONS <= served, f"missing from the spec copy: {sorted(CLIENT_OPERATIONS - served)}"
+    assert served >= CLIENT_OPERATIONS, f"missing from the spec copy: {sorted(CLIENT_OPERATIONS - served)}"
 
 
 def test_spec_copy_matches_the_shared_spec(static_prism: PrismServer) -> None:
@@ -45,4 +45,4 @@ def test_spec_copy_matches_the_shared_spec(static_prism: PrismServer) -> None:
         head = SPEC.read_text(encoding="utf-8")[:600]
         assert re.search(r"openai/openai-openapi .*@ [0-9a-f]{40}", head), "the copy lost its provenance header"
         assert re.search(r"^openapi: 3\.", SPEC.read_text(encoding="utf-8"), re.MULTILINE)
-        assert CLIENT_OPERATIONS <= operations_prism_serves(static_prism)
+        assert operations_prism_serves(static_prism) >= CLIENT_OPERATIONS

@@ -34,7 +34,8 @@ def a_batch(simulator, status: str, *, with_errors: bool = True) -> dict:
     return next(
         batch
         for batch in simulator.batches()
-        if batch["status"] == status and (batch["error_file_id"] is not None) == with_errors
+        if batch["status"] == status
+        and (batch["error_file_id"] is not None) == with_errors
         and (status != "completed" or batch["output_file_id"])
     )
 
@@ -90,8 +91,10 @@ async def test_the_error_file_groups_failures_most_common_first(simulator, clock
         await pilot.pause()
         groups = screen.indexed.groups
         counts = Counter(
-            ((line["response"]["body"]["error"].get("code") or line["response"]["body"]["error"].get("type")),
-             line["response"]["body"]["error"]["message"])
+            (
+                (line["response"]["body"]["error"].get("code") or line["response"]["body"]["error"].get("type")),
+                line["response"]["body"]["error"]["message"],
+            )
             for line in expected
         )
         assert [(group.code, group.message, group.count) for group in groups] == [

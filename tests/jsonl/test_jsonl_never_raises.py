@@ -30,8 +30,10 @@ json_values = st.recursive(
     | st.floats(allow_nan=False, allow_infinity=False)
     | st.sampled_from(VALUES)
     | st.text(max_size=20),
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(st.sampled_from(KEYS) | st.text(max_size=5), children, max_size=6),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(st.sampled_from(KEYS) | st.text(max_size=5), children, max_size=6)
+    ),
     max_leaves=30,
 )
 json_lines = st.dictionaries(st.sampled_from(KEYS), json_values, max_size=8).map(lambda obj: json.dumps(obj).encode())

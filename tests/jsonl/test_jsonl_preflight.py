@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 import json
 import os
 from pathlib import Path
@@ -304,7 +305,7 @@ def test_progress_is_reported_about_once_per_megabyte(tmp_path):
     done = [bytes_read for bytes_read, _ in calls]
     assert done == sorted(done)
     assert len(calls) <= size // line_reader.PROGRESS_STEP + 1
-    assert all(later - earlier >= line_reader.PROGRESS_STEP for earlier, later in zip(done, done[1:-1]))
+    assert all(later - earlier >= line_reader.PROGRESS_STEP for earlier, later in itertools.pairwise(done[:-1]))
 
 
 def test_detect_endpoint_reads_the_first_request(write_jsonl, tmp_path):

@@ -25,7 +25,9 @@ def make_app(fake_api: FakeAPI):
             ClientConfig(api_key=FAKE_KEY, base_url="http://fake.test/v1", retry=RetryPolicy(max_retries=0)),
             transport=fake_api.transport(),
         )
-        settings = Settings(api_key=FAKE_KEY, base_url="http://fake.test/v1", page_size=page_size, refresh_seconds=refresh)
+        settings = Settings(
+            api_key=FAKE_KEY, base_url="http://fake.test/v1", page_size=page_size, refresh_seconds=refresh
+        )
         return BatchApp(settings, client=client, clock=FixedClock(NOW))
 
     return build

@@ -67,8 +67,14 @@ class LifecycleAPI(FakeAPI):
         self.uploads += 1
         file_id = f"file-up-{self.uploads}"
         self.files[file_id] = request.content
-        body = {"id": file_id, "object": "file", "bytes": len(request.content), "created_at": NOW,
-                "filename": "input.jsonl", "purpose": "batch"}
+        body = {
+            "id": file_id,
+            "object": "file",
+            "bytes": len(request.content),
+            "created_at": NOW,
+            "filename": "input.jsonl",
+            "purpose": "batch",
+        }
         return httpx.Response(200, json=body)
 
     def _create(self, request: httpx.Request) -> httpx.Response:
@@ -77,9 +83,17 @@ class LifecycleAPI(FakeAPI):
         if outcome == "drop":
             raise httpx.ReadTimeout("timed out", request=request)
         if outcome == "refuse":
-            return httpx.Response(400, json={"error": {"message": "Invalid value for 'completion_window': '48h'. "
-                                                       "Supported values are: '24h'.", "type": "invalid_request_error",
-                                                       "param": "completion_window", "code": "invalid_value"}})
+            return httpx.Response(
+                400,
+                json={
+                    "error": {
+                        "message": "Invalid value for 'completion_window': '48h'. Supported values are: '24h'.",
+                        "type": "invalid_request_error",
+                        "param": "completion_window",
+                        "code": "invalid_value",
+                    }
+                },
+            )
         batch = make_batch(
             len(self.batches) + 100,
             "validating",
@@ -119,12 +133,17 @@ def result_line(custom_id: str, status: int | None = 200, *, text: str = "fine",
     if status is None:
         return {"id": f"batch_req_{custom_id}", "custom_id": custom_id, "response": None, "error": error}
     if status >= 400:
-        body: dict[str, Any] = {"error": error or {"message": "Bad request", "type": "invalid_request_error",
-                                                   "code": "invalid_value"}}
+        body: dict[str, Any] = {
+            "error": error or {"message": "Bad request", "type": "invalid_request_error", "code": "invalid_value"}
+        }
     else:
         body = {"object": "chat.completion", "choices": [{"message": {"role": "assistant", "content": text}}]}
-    return {"id": f"batch_req_{custom_id}", "custom_id": custom_id,
-            "response": {"status_code": status, "request_id": f"req_{custom_id}", "body": body}, "error": None}
+    return {
+        "id": f"batch_req_{custom_id}",
+        "custom_id": custom_id,
+        "response": {"status_code": status, "request_id": f"req_{custom_id}", "body": body},
+        "error": None,
+    }
 
 
 def jsonl(records: list[dict]) -> bytes:

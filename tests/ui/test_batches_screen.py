@@ -171,7 +171,10 @@ async def test_cancel_is_dimmed_and_inert_on_terminal_batches(make_app, fake_api
 
 
 async def test_refused_cancel_shows_the_server_message_and_changes_nothing(make_app, fake_api):
-    fake_api.cancel_refusal = (409, {"error": {"message": "Batch is already finalizing [bold]x[/]", "type": "invalid_request_error"}})
+    fake_api.cancel_refusal = (
+        409,
+        {"error": {"message": "Batch is already finalizing [bold]x[/]", "type": "invalid_request_error"}},
+    )
     app = make_app()
     async with app.run_test(size=(140, 45)) as pilot:
         await settle(app, pilot)
@@ -188,7 +191,16 @@ async def test_refused_cancel_shows_the_server_message_and_changes_nothing(make_
 
 
 async def test_a_401_shows_the_api_key_rejected_state(make_app, fake_api):
-    fake_api.fail_with = (401, {"error": {"message": "Incorrect API key provided.", "type": "invalid_request_error", "code": "invalid_api_key"}})
+    fake_api.fail_with = (
+        401,
+        {
+            "error": {
+                "message": "Incorrect API key provided.",
+                "type": "invalid_request_error",
+                "code": "invalid_api_key",
+            }
+        },
+    )
     app = make_app()
     async with app.run_test(size=(140, 45)) as pilot:
         await settle(app, pilot)

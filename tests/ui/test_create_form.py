@@ -59,7 +59,9 @@ def test_expiry_in_seconds_or_with_a_unit(text, seconds):
     assert parse_expiry(text) == (seconds, None)
 
 
-@pytest.mark.parametrize(("text", "shown"), [("3599", "3,599 seconds"), ("31d", "2,678,400 seconds"), ("0", "0 seconds")])
+@pytest.mark.parametrize(
+    ("text", "shown"), [("3599", "3,599 seconds"), ("31d", "2,678,400 seconds"), ("0", "0 seconds")]
+)
 def test_expiry_out_of_range_says_the_range(text, shown):
     seconds, problem = parse_expiry(text)
     assert seconds is None

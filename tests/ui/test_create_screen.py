@@ -94,7 +94,9 @@ async def test_no_batch_created_then_ctrl_s_reuses_the_uploaded_file(api, input_
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert app.screen is screen
-        assert "No batch was created. Press ctrl+s to try again: the uploaded file file-up-1 is reused" in report(screen)
+        assert "No batch was created. Press ctrl+s to try again: the uploaded file file-up-1 is reused" in report(
+            screen
+        )
         # The lookup came before anything else was sent.
         methods = [(r.method, r.url.path.rsplit("/", 1)[-1]) for r in api.requests[-2:]]
         assert methods == [("POST", "batches"), ("GET", "batches")]

@@ -17,9 +17,9 @@ from rich.cells import cell_len
 from rich.console import Console
 
 from batchtui.api.models import Batch, RequestCounts
+from batchtui.ui.field_layout import layout_lines
 from batchtui.ui.formatting import age, compact, local_time, percent, progress_cell, relative
 from batchtui.ui.widgets.batch_detail import main_column, side_column
-from batchtui.ui.field_layout import layout_lines
 from batchtui.ui.widgets.batch_table import COLUMNS, row_cells
 
 THEME = {
@@ -226,7 +226,7 @@ def test_table_cells_are_single_lines_that_fit_their_column(payload):
 @FUZZ
 @given(
     st.one_of(
-        st.sampled_from(EDGE_NUMBERS + [10**400, -(10**400)]),
+        st.sampled_from([*EDGE_NUMBERS, 10**400, -(10**400)]),
         st.integers(),
         st.floats(allow_nan=True, allow_infinity=True),
     )

@@ -58,10 +58,25 @@ def hostile_api() -> FakeAPI:
                 "status": "validating",
                 "created_at": NOW - 60,
             },
-            make_batch(6, "expired", id="batch_nulls", model=None, request_counts=None, metadata=None, usage=None,
-                       expires_at=None, errors=None, output_file_id=None),
-            make_batch(7, "InProgress", id="batch_azure", created_at="2025-11-24T15:00:00Z",
-                       request_counts={"total": None, "completed": None, "failed": None}),
+            make_batch(
+                6,
+                "expired",
+                id="batch_nulls",
+                model=None,
+                request_counts=None,
+                metadata=None,
+                usage=None,
+                expires_at=None,
+                errors=None,
+                output_file_id=None,
+            ),
+            make_batch(
+                7,
+                "InProgress",
+                id="batch_azure",
+                created_at="2025-11-24T15:00:00Z",
+                request_counts={"total": None, "completed": None, "failed": None},
+            ),
         ]
     )
 

@@ -11,10 +11,7 @@ from tests.ui.fake_api import make_batch
 from tests.ui.lifecycle_fakes import LifecycleAPI, jsonl, lifecycle_app, result_line, wait_until
 
 INPUT = jsonl(
-    [
-        {"custom_id": f"c{i}", "method": "POST", "url": "/v1/chat/completions", "body": {"model": "m"}}
-        for i in range(4)
-    ]
+    [{"custom_id": f"c{i}", "method": "POST", "url": "/v1/chat/completions", "body": {"model": "m"}} for i in range(4)]
 )
 OUTPUT = jsonl([result_line("c0"), result_line("c2", 500, error={"message": "boom", "type": "server_error"})])
 ERRORS = jsonl([result_line("c1", 429, error={"message": "slow down", "type": "rate_limit"})])

@@ -22,17 +22,26 @@ from tests.ui.fake_api import make_batch
 from tests.ui.lifecycle_fakes import LifecycleAPI, jsonl, lifecycle_app, result_line, wait_until
 
 EXPIRED = {"code": "batch_expired", "message": "This request could not be executed before the window expired."}
-OUTPUT = jsonl(
-    [
-        result_line("alpha", text="The answer is 42."),
-        result_line("beta", 400, error={"message": "max_tokens is too large", "type": "invalid_request_error",
-                                         "code": "invalid_value"}),
-        result_line("gamma", text="Ünïcode and \u001b[31mred\u001b[0m escape"),
-        result_line("delta", 400, error={"message": "max_tokens is too large", "type": "invalid_request_error",
-                                          "code": "invalid_value"}),
-        result_line("epsilon", None, error=EXPIRED),
-    ]
-) + b"{this line is broken\n"
+OUTPUT = (
+    jsonl(
+        [
+            result_line("alpha", text="The answer is 42."),
+            result_line(
+                "beta",
+                400,
+                error={"message": "max_tokens is too large", "type": "invalid_request_error", "code": "invalid_value"},
+            ),
+            result_line("gamma", text="Ünïcode and \u001b[31mred\u001b[0m escape"),
+            result_line(
+                "delta",
+                400,
+                error={"message": "max_tokens is too large", "type": "invalid_request_error", "code": "invalid_value"},
+            ),
+            result_line("epsilon", None, error=EXPIRED),
+        ]
+    )
+    + b"{this line is broken\n"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -82,7 +91,9 @@ async def test_every_line_is_listed_with_its_status_and_summary(api):
         assert lines[1] == "2 beta 400 HTTP 400 invalid_value: max_tokens is too large"
         assert lines[2].startswith("3 gamma 200 Ünïcode and")
         assert "\x1b" not in lines[2]
-        assert lines[4] == "5 epsilon error batch_expired: This request could not be executed before the window expired."
+        assert (
+            lines[4] == "5 epsilon error batch_expired: This request could not be executed before the window expired."
+        )
         assert lines[5].startswith("6 — bad unparseable line: invalid JSON")
         info = widget_text(screen.query_one("#results-info"))
         assert "6 results · 3 failed · downloaded to the cache as file-out.jsonl" in info
@@ -208,8 +219,12 @@ async def test_o_and_e_are_dimmed_without_a_file_and_say_why_when_pressed(api):
         await pilot.pause()
         assert app.screen is main
         notes = [str(note.message) for note in app._notifications]
-        assert "batch_0001 has no output file yet: it appears when the batch completes, expires or is cancelled." in notes
-        assert "batch_0001 has no error file yet: it appears when the batch completes, expires or is cancelled." in notes
+        assert (
+            "batch_0001 has no output file yet: it appears when the batch completes, expires or is cancelled." in notes
+        )
+        assert (
+            "batch_0001 has no error file yet: it appears when the batch completes, expires or is cancelled." in notes
+        )
         main.table.select_id("batch_0002")
         await pilot.pause()
         assert main.active_bindings["o"].enabled and not main.active_bindings["e"].enabled
@@ -272,8 +287,9 @@ class TableOnly(App):
 
 async def test_fifty_thousand_rows_show_at_once_and_scroll_to_the_end():
     rows = [
-        ResultLine(line_number=n + 1, byte_offset=n * 100, custom_id=f"request-{n}", status_code=200,
-                   summary=f"answer {n}")
+        ResultLine(
+            line_number=n + 1, byte_offset=n * 100, custom_id=f"request-{n}", status_code=200, summary=f"answer {n}"
+        )
         for n in range(50_000)
     ]
     app = TableOnly()

@@ -23,10 +23,10 @@ from batchtui.api.client import BatchClient, RetryNotice
 from batchtui.api.errors import APIStatusError, AuthenticationError, BatchAPIError, describe
 from batchtui.api.models import Batch, BatchPage
 from batchtui.clock import Clock
+from batchtui.ui.batch_rules import can_retry, missing_file_text, why_not_retry
 from batchtui.ui.formatting import clean, local_time, relative, truncate
 from batchtui.ui.screens.confirm_cancel import ConfirmCancel
 from batchtui.ui.screens.error_details import ErrorDetails
-from batchtui.ui.batch_rules import can_retry, missing_file_text, why_not_retry
 from batchtui.ui.widgets.batch_detail import BatchDetail
 from batchtui.ui.widgets.batch_table import BatchTable
 from batchtui.ui.widgets.lean_footer import LeanFooter
@@ -42,10 +42,34 @@ class BatchesScreen(Screen):
         Binding("c", "cancel_batch", "Cancel", id="cancel_batch", tooltip="Cancel the selected batch (asks first)"),
         Binding("y", "copy_id", "Copy id", id="copy_id", tooltip="Copy the selected batch id to the clipboard"),
         Binding("E", "show_error", "Error details", id="show_error", tooltip="Show the last error in full"),
-        Binding("N", "create_batch", "New", id="create_batch", tooltip="Create a batch from a .jsonl file (checked before upload)"),
-        Binding("o", "open_results", "Output", id="open_results", tooltip="The selected batch's output file (dimmed when it has none)"),
-        Binding("e", "open_errors", "Errors", id="open_errors", tooltip="The selected batch's error file (dimmed when it has none)"),
-        Binding("R", "retry_batch", "Retry", id="retry_batch", tooltip="Build a retry file of what did not succeed (expired, cancelled, failed)"),
+        Binding(
+            "N",
+            "create_batch",
+            "New",
+            id="create_batch",
+            tooltip="Create a batch from a .jsonl file (checked before upload)",
+        ),
+        Binding(
+            "o",
+            "open_results",
+            "Output",
+            id="open_results",
+            tooltip="The selected batch's output file (dimmed when it has none)",
+        ),
+        Binding(
+            "e",
+            "open_errors",
+            "Errors",
+            id="open_errors",
+            tooltip="The selected batch's error file (dimmed when it has none)",
+        ),
+        Binding(
+            "R",
+            "retry_batch",
+            "Retry",
+            id="retry_batch",
+            tooltip="Build a retry file of what did not succeed (expired, cancelled, failed)",
+        ),
         # Reached only when the binding above is dimmed: say why instead of doing nothing.
         Binding("o", "explain_unavailable('output')", show=False, id="explain_no_output"),
         Binding("e", "explain_unavailable('error')", show=False, id="explain_no_errors"),
@@ -201,7 +225,9 @@ class BatchesScreen(Screen):
         self.error = error
         self.error_at = self.clock.now()
         if self.page is None:
-            self._show_notice(self._auth_text(error) if isinstance(error, AuthenticationError) else self._failure_text(error))
+            self._show_notice(
+                self._auth_text(error) if isinstance(error, AuthenticationError) else self._failure_text(error)
+            )
         else:
             # Rows already on screen stay, marked stale; the status line says why.
             self.table.add_class("-stale")
@@ -296,7 +322,9 @@ class BatchesScreen(Screen):
             return self.error is not None
         if action in ("open_results", "open_errors"):
             batch = self.selected_batch
-            file_id = None if batch is None else batch.output_file_id if action == "open_results" else batch.error_file_id
+            file_id = (
+                None if batch is None else batch.output_file_id if action == "open_results" else batch.error_file_id
+            )
             return True if file_id else None
         if action == "retry_batch":
             batch = self.selected_batch

@@ -34,8 +34,7 @@ def describe_batch(batch: Batch) -> Text:
         text.append(clean(value))
         text.append("\n")
     text.append(
-        "\nRequests not yet run are dropped; finished ones stay in a partial output file. "
-        "This cannot be undone."
+        "\nRequests not yet run are dropped; finished ones stay in a partial output file. This cannot be undone."
     )
     return text
 

@@ -28,8 +28,8 @@ from batchtui.jsonl.preflight import PreflightReport, check_input_file, detect_e
 from batchtui.ui.batch_form import BatchForm, CreateDefaults, format_metadata, parse_form
 from batchtui.ui.formatting import clean
 from batchtui.ui.screens.file_picker import FilePicker
-from batchtui.ui.widgets.step_progress import StepProgress
 from batchtui.ui.widgets.lean_footer import LeanFooter
+from batchtui.ui.widgets.step_progress import StepProgress
 
 EXPIRY_HINT = "seconds from 3600 to 2592000 (or 12h, 30d); empty: the server's default (30 days)"
 
@@ -73,8 +73,22 @@ class Lookup:
 
 class CreateBatchScreen(Screen[Batch | None]):
     BINDINGS = [
-        Binding("ctrl+s", "submit", "Create", priority=True, id="submit_batch", tooltip="Create: check the file, upload it and create the batch"),
-        Binding("ctrl+o", "browse", "Browse", priority=True, id="browse_input", tooltip="Create: pick the input file from a folder tree"),
+        Binding(
+            "ctrl+s",
+            "submit",
+            "Create",
+            priority=True,
+            id="submit_batch",
+            tooltip="Create: check the file, upload it and create the batch",
+        ),
+        Binding(
+            "ctrl+o",
+            "browse",
+            "Browse",
+            priority=True,
+            id="browse_input",
+            tooltip="Create: pick the input file from a folder tree",
+        ),
         Binding("escape", "leave", "Back", id="leave_create", tooltip="Create: leave without creating anything"),
     ]
 
@@ -239,8 +253,13 @@ class CreateBatchScreen(Screen[Batch | None]):
             self._report(Text(f"{clean(error)} Looking for a batch made from {clean(file_id)} before anything else…"))
             return (await self._look_for_batch(file_id)).batch
         except BatchAPIError as error:
-            self._report(self._failure(f"The server did not create the batch. The form is as you left it; "
-                                       f"ctrl+s tries again with the uploaded file {file_id}.", error))
+            self._report(
+                self._failure(
+                    f"The server did not create the batch. The form is as you left it; "
+                    f"ctrl+s tries again with the uploaded file {file_id}.",
+                    error,
+                )
+            )
             return None
 
     async def _look_for_batch(self, file_id: str) -> Lookup:
@@ -251,8 +270,8 @@ class CreateBatchScreen(Screen[Batch | None]):
             self.unresolved_file_id = file_id
             self._report(
                 self._failure(
-                    f"Could not tell whether the batch was created. ctrl+s looks for it again before creating "
-                    f"anything; the batch list shows it too if it exists.",
+                    "Could not tell whether the batch was created. ctrl+s looks for it again before creating "
+                    "anything; the batch list shows it too if it exists.",
                     error,
                 )
             )
@@ -267,8 +286,11 @@ class CreateBatchScreen(Screen[Batch | None]):
             )
             return Lookup(known=True, batch=found)
         self._report(
-            Text(f"No batch was created. Press ctrl+s to try again: the uploaded file {clean(file_id)} is reused, "
-                 f"not uploaded again.", style="bold")
+            Text(
+                f"No batch was created. Press ctrl+s to try again: the uploaded file {clean(file_id)} is reused, "
+                f"not uploaded again.",
+                style="bold",
+            )
         )
         return Lookup(known=True)
 

@@ -35,8 +35,12 @@ class FilePicker(ModalScreen[str | None]):
         with Vertical(id="picker-dialog", classes="lifecycle-dialog"):
             yield Static(self._title(self.start), id="picker-title")
             yield JsonlTree(self.start, id="picker-tree")
-            yield Static(Text("Enter picks a .jsonl file or opens a folder · Backspace: parent folder · Escape cancels",
-                              style="dim"))
+            yield Static(
+                Text(
+                    "Enter picks a .jsonl file or opens a folder · Backspace: parent folder · Escape cancels",
+                    style="dim",
+                )
+            )
 
     def on_mount(self) -> None:
         self.query_one(JsonlTree).focus()

@@ -33,6 +33,7 @@ from batchtui.ui.screens.create_batch import CreateBatchScreen
 from batchtui.ui.screens.save_file import save_with_prompt
 from batchtui.ui.widgets.step_progress import StepProgress
 
+
 class RetryProblem(Exception):
     """A file the retry needs could not be had; the message says which and why."""
 
@@ -60,7 +61,13 @@ def reasons_table(report: RetryReport) -> Table:
 class RecoveryScreen(ModalScreen[Batch | None]):
     BINDINGS = [
         Binding("s", "save", "Save retry file", id="save_retry", tooltip="Retry: save the retry file where you choose"),
-        Binding("c", "create_from_retry", "Create batch", id="create_from_retry", tooltip="Retry: create a batch from the retry file (saves it first)"),
+        Binding(
+            "c",
+            "create_from_retry",
+            "Create batch",
+            id="create_from_retry",
+            tooltip="Retry: create a batch from the retry file (saves it first)",
+        ),
         Binding("escape", "close", "Close", id="close_retry", tooltip="Retry: close without creating anything"),
     ]
 

@@ -23,17 +23,16 @@ from batchtui.api.client import BatchClient
 from batchtui.api.errors import APIStatusError, BatchAPIError, describe
 from batchtui.api.models import Batch
 from batchtui.jsonl.atomic import atomic_write_from
+from batchtui.jsonl.limits import byte_size
 from batchtui.jsonl.result_file import ErrorGroup, ResultIndex, ResultLine, group_errors, scan_result_file
-from batchtui.ui.file_cache import cached_file, ensure_cached
 from batchtui.ui.batch_rules import FileKind, missing_file_text  # noqa: F401 - part of this screen's vocabulary
+from batchtui.ui.file_cache import cached_file, ensure_cached
 from batchtui.ui.formatting import clean
 from batchtui.ui.screens.result_line import ResultLineScreen, pretty_line
 from batchtui.ui.screens.save_file import save_with_prompt
-from batchtui.ui.widgets.result_table import ResultTable
-from batchtui.jsonl.limits import byte_size
-from batchtui.ui.widgets.step_progress import StepProgress
 from batchtui.ui.widgets.lean_footer import LeanFooter
-
+from batchtui.ui.widgets.result_table import ResultTable
+from batchtui.ui.widgets.step_progress import StepProgress
 
 
 class StopScan(Exception):
@@ -69,10 +68,31 @@ class ResultsScreen(Screen[None]):
     # Nothing to focus until the file is indexed ("" turns auto-focus off; None would inherit it).
     AUTO_FOCUS = ""
     BINDINGS = [
-        Binding("slash", "filter", "Filter", key_display="/", id="filter_results", tooltip="Results: filter by custom_id or text (Escape clears the filter)"),
-        Binding("enter", "open_line", "Open line", id="open_result_line", tooltip="Results: the selected line in full, pretty-printed"),
-        Binding("g", "toggle_groups", "Group failures", id="group_failures", tooltip="Results: failures grouped by code and message"),
-        Binding("d", "save_file", "Save file", id="save_results", tooltip="Results: save the file (asks before overwriting)"),
+        Binding(
+            "slash",
+            "filter",
+            "Filter",
+            key_display="/",
+            id="filter_results",
+            tooltip="Results: filter by custom_id or text (Escape clears the filter)",
+        ),
+        Binding(
+            "enter",
+            "open_line",
+            "Open line",
+            id="open_result_line",
+            tooltip="Results: the selected line in full, pretty-printed",
+        ),
+        Binding(
+            "g",
+            "toggle_groups",
+            "Group failures",
+            id="group_failures",
+            tooltip="Results: failures grouped by code and message",
+        ),
+        Binding(
+            "d", "save_file", "Save file", id="save_results", tooltip="Results: save the file (asks before overwriting)"
+        ),
         Binding("r", "reload", "Download again", id="reload_results", tooltip="Results: try the download again"),
         Binding("escape", "back", "Back", id="results_back", tooltip="Results: clear the filter, or go back"),
     ]

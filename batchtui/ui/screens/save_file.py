@@ -17,8 +17,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 from textual.worker import WorkerFailed
 
-from batchtui.ui.formatting import clean, local_time
 from batchtui.jsonl.limits import byte_size
+from batchtui.ui.formatting import clean, local_time
 
 T = TypeVar("T")
 
@@ -115,9 +115,7 @@ class Saved(Generic[T]):
     result: T
 
 
-async def save_with_prompt(
-    app: App, title: str, default: str, write: Callable[[Path, bool], T]
-) -> Saved[T] | None:
+async def save_with_prompt(app: App, title: str, default: str, write: Callable[[Path, bool], T]) -> Saved[T] | None:
     """Ask for a path, confirm an overwrite, then run `write(path, overwrite)` in a thread.
 
     Must be awaited inside a worker (it waits on dialogs). A failed write is shown
@@ -133,7 +131,12 @@ async def save_with_prompt(
         if overwrite and not await app.push_screen_wait(ConfirmOverwrite(path)):
             suggestion, message = chosen, None
             continue
-        worker = app.run_worker(lambda: write(path, overwrite), thread=True, exit_on_error=False, group="save")
+        worker = app.run_worker(
+            lambda path=path, overwrite=overwrite: write(path, overwrite),
+            thread=True,
+            exit_on_error=False,
+            group="save",
+        )
         try:
             return Saved(path, await worker.wait())
         except WorkerFailed as failure:

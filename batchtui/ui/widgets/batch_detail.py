@@ -83,7 +83,9 @@ def timeline(batch: Batch, now: float) -> list[Row]:
         rows.append((label, Text(f"{local_time(stamp)}  ({age(stamp, now)})") if stamp is not None else _value(None)))
     if not batch.is_terminal and batch.expires_at is not None:
         left = batch.expires_at - int(now)  # integers: a timestamp can be past a float's range
-        text = f"{relative(left)} before the completion window closes" if left > 0 else "the completion window has passed"
+        text = (
+            f"{relative(left)} before the completion window closes" if left > 0 else "the completion window has passed"
+        )
         rows.append(("Time left", Text(text, style="bold")))
     return _labelled(rows)
 
@@ -232,7 +234,9 @@ class BatchDetail(ScrollView, can_focus=True):
         left_width = (width - COLUMN_GAP) // 2
         left = layout_lines(main, left_width, console)
         right = layout_lines(side, width - COLUMN_GAP - left_width, console)
-        return [side_by_side(left, right, index, left_width + COLUMN_GAP) for index in range(max(len(left), len(right)))]
+        return [
+            side_by_side(left, right, index, left_width + COLUMN_GAP) for index in range(max(len(left), len(right)))
+        ]
 
     def render_lines(self, crop: Region) -> list[Strip]:
         self._strips()  # brought up to date once per paint, not once per line

@@ -46,7 +46,9 @@ def status_text(status: str, theme: Mapping[str, str], width: int | None = None)
     if variable is None:
         # A status this version has never heard of: shown as sent, marked as unknown.
         return safe_text(f"{status}?", style="italic", width=width)
-    style = f"bold {theme.get(variable, '')}".strip() if status in ("in_progress", "failed") else theme.get(variable, "")
+    style = (
+        f"bold {theme.get(variable, '')}".strip() if status in ("in_progress", "failed") else theme.get(variable, "")
+    )
     return safe_text(status, style=style, width=width)
 
 
@@ -162,7 +164,7 @@ class BatchTable(DataTable):
 
     def _update_row(self, batch_id: str, cells: Mapping[str, Text]) -> None:
         current = self.get_row(batch_id)
-        for (key, _, _), old in zip(COLUMNS, current):
+        for (key, _, _), old in zip(COLUMNS, current, strict=True):
             new = cells[key]
             if key == "id":
                 old.position = new.position  # type: ignore[attr-defined]

@@ -189,7 +189,7 @@ class ResultTable(ScrollView, can_focus=True):
     @staticmethod
     def _strip(cells: list[tuple[str, int, bool]], styles: list[Style], width: int, fill: Style) -> Strip:
         segments: list[Segment] = []
-        for position, ((text, cell_width, right), style) in enumerate(zip(cells, styles)):
+        for position, ((text, cell_width, right), style) in enumerate(zip(cells, styles, strict=True)):
             if cell_width <= 0:
                 continue
             shown = truncate(text, cell_width)
