@@ -78,7 +78,7 @@ async def _session(simulator, ticks: int, refresh: float) -> dict[int, dict[str,
                 await _settle(app, pilot)
             if screen.page_number != page:
                 raise BenchError(f"could not reach page {page}")
-            results[page] = await _count_ticks(simulator, app, pilot, ticks, refresh, screen.cursors[-1])
+            results[page] = await _count_ticks(simulator, app, pilot, ticks, refresh, screen.pager.cursors[-1])
     return results
 
 

@@ -9,6 +9,7 @@ render what they are given.
 from __future__ import annotations
 
 import asyncio
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -24,9 +25,12 @@ from batchtui.api.errors import APIStatusError, AuthenticationError, BatchAPIErr
 from batchtui.api.models import Batch, BatchPage
 from batchtui.clock import Clock
 from batchtui.ui.batch_rules import can_retry, missing_file_text, why_not_retry
-from batchtui.ui.formatting import clean, local_time, relative, truncate
+from batchtui.ui.formatting import clean
+from batchtui.ui.pager import FIRST_PAGE, Pager, PageRequest
 from batchtui.ui.screens.confirm_cancel import ConfirmCancel
 from batchtui.ui.screens.error_details import ErrorDetails
+from batchtui.ui.text.notices import LOADING, empty_text, failure_text, key_rejected_text
+from batchtui.ui.text.status_line import FetchStatus, fetch_info, page_info
 from batchtui.ui.widgets.batch_detail import BatchDetail
 from batchtui.ui.widgets.batch_table import BatchTable
 from batchtui.ui.widgets.lean_footer import LeanFooter
@@ -77,6 +81,13 @@ class BatchesScreen(Screen):
         Binding("escape", "focus_table", "Back", show=False, id="focus_table"),
     ]
 
+    # A dimmed key still answers, through the fallback bound to the same key: it says why.
+    FALLBACKS: ClassVar[dict[str, str]] = {
+        "explain_no_output": "open_results",
+        "explain_no_errors": "open_errors",
+        "explain_no_retry": "retry_batch",
+    }
+
     def __init__(
         self,
         client: BatchClient,
@@ -95,9 +106,7 @@ class BatchesScreen(Screen):
         self.server_label = server_label
         self.key_hint = key_hint
 
-        # cursors[i] is the `after` that loads page i+1; page 1 has none.
-        self.cursors: list[str | None] = [None]
-        self.page: BatchPage | None = None
+        self.pager = Pager()
         self.selected_id: str | None = None
         self.paused = False
         self.fetching = False
@@ -107,9 +116,6 @@ class BatchesScreen(Screen):
         self.error_at: float | None = None
         self.retry_notice: RetryNotice | None = None
         self.retry_at: float | None = None
-        self.paging_note: str | None = None
-        # The batch selected on each page visited, so going back lands where the user was.
-        self.selected_on_page: dict[int, str] = {}
 
         self._refresh_timer: Timer | None = None
         self._binding_state: tuple[bool | None, ...] = ()
@@ -133,16 +139,20 @@ class BatchesScreen(Screen):
     def on_mount(self) -> None:
         self.client.on_retry = self._on_retry
         self.set_interval(1.0, self._render_status)
-        self._show_notice(Text("Loading batches…", style="dim"))
-        self._load(0, cursor=None)
+        self._show_notice(LOADING)
+        self._load(FIRST_PAGE)
 
     @property
     def table(self) -> BatchTable:
         return self.query_one(BatchTable)
 
     @property
+    def page(self) -> BatchPage | None:
+        return self.pager.page
+
+    @property
     def page_number(self) -> int:
-        return len(self.cursors)
+        return self.pager.number
 
     @property
     def selected_batch(self) -> Batch | None:
@@ -152,17 +162,17 @@ class BatchesScreen(Screen):
 
     # Loading
 
-    def _load(self, page_index: int, cursor: str | None) -> None:
+    def _load(self, request: PageRequest) -> None:
         self._load_generation += 1
         self._stop_timer()
         self.fetching = True
         self._render_status()
-        self.load_page(page_index, cursor, self._load_generation)
+        self.load_page(request, self._load_generation)
 
     @work(exclusive=True, group="page")
-    async def load_page(self, page_index: int, cursor: str | None, generation: int) -> None:
+    async def load_page(self, request: PageRequest, generation: int) -> None:
         try:
-            page = await self.client.list_batches(after=cursor, limit=self.page_size)
+            page = await self.client.list_batches(after=request.cursor, limit=self.page_size)
         except BatchAPIError as error:
             self._fetch_failed(error)
         except asyncio.CancelledError:
@@ -170,7 +180,7 @@ class BatchesScreen(Screen):
         except Exception as error:  # noqa: BLE001 - a bug must still reach the user as words
             self._fetch_failed(BatchAPIError(describe(error)))
         else:
-            self._page_loaded(page_index, cursor, page)
+            self._page_loaded(request, page)
         finally:
             # A superseded load must not re-arm the timer: the newer load owns it.
             if generation == self._load_generation:
@@ -179,55 +189,34 @@ class BatchesScreen(Screen):
                 self._arm_timer()
                 self._render_status()
 
-    def _page_loaded(self, page_index: int, cursor: str | None, page: BatchPage) -> None:
+    def _page_loaded(self, request: PageRequest, page: BatchPage) -> None:
+        landing = self.pager.accept(request, page, self.selected_id)
+        if not landing.shown:
+            self._update_bindings()
+            return
         now = self.clock.now()
-        shown_index = self.page_number - 1
-        moving_forward = page_index >= len(self.cursors)
-        if moving_forward:
-            refusal = self._refuse_forward(page)
-            if refusal:
-                self.paging_note = refusal
-                self._update_bindings()
-                return
-            self.cursors.append(cursor)
-        else:
-            del self.cursors[page_index + 1 :]
-        self.paging_note = None
-        if self.selected_id and page_index != shown_index:
-            self.selected_on_page[shown_index] = self.selected_id
-        keep_id = self.selected_id if page_index == shown_index else self.selected_on_page.get(page_index)
-        self.page = page
         self.fetched_at = now
         self.error = None
         self.table.remove_class("-stale")
         if page.data:
-            self.table.show_batches(page.data, now, keep_id=keep_id)
+            self.table.show_batches(page.data, now, keep_id=landing.keep_id)
             self._show_table()
             self.selected_id = self.table.selected_id
         else:
             self.table.show_batches([], now)
             self.selected_id = None
-            self._show_notice(self._empty_text())
+            self._show_notice(empty_text(self.page_number))
         self._show_detail()
         self._update_bindings()
-
-    def _refuse_forward(self, page: BatchPage) -> str | None:
-        """Why the page the server sent as 'next' cannot be shown, if it cannot."""
-        if not page.data:
-            return "No more batches after this page."
-        current = {batch.id for batch in self.page.data} if self.page else set()
-        if current & {batch.id for batch in page.data}:
-            # has_more with a cursor that does not advance: seen on mocks and some gateways.
-            return "The server sent the same batches again for the next page; paging stopped here."
-        return None
 
     def _fetch_failed(self, error: BatchAPIError) -> None:
         self.error = error
         self.error_at = self.clock.now()
         if self.page is None:
-            self._show_notice(
-                self._auth_text(error) if isinstance(error, AuthenticationError) else self._failure_text(error)
-            )
+            if isinstance(error, AuthenticationError):
+                self._show_notice(key_rejected_text(error, self.server_label, self.key_hint))
+            else:
+                self._show_notice(failure_text(error, self.refresh_seconds))
         else:
             # Rows already on screen stay, marked stale; the status line says why.
             self.table.add_class("-stale")
@@ -259,8 +248,7 @@ class BatchesScreen(Screen):
             self._reload_current()
 
     def _reload_current(self) -> None:
-        index = self.page_number - 1
-        self._load(index, self.cursors[index])
+        self._load(self.pager.current())
 
     @on(ScreenSuspend)
     def _pause_while_covered(self) -> None:
@@ -310,9 +298,9 @@ class BatchesScreen(Screen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "next_page":
-            return True if self.page and self.page.has_more and not self.paging_note else None
+            return True if self.pager.has_next else None
         if action == "previous_page":
-            return True if self.page_number > 1 else None
+            return True if self.pager.has_previous else None
         if action == "cancel_batch":
             batch = self.selected_batch
             return True if batch is not None and batch.is_cancellable else None
@@ -332,13 +320,14 @@ class BatchesScreen(Screen):
         return True
 
     def action_next_page(self) -> None:
-        if self.check_action("next_page", ()) and self.page is not None:
-            self._load(self.page_number, self.page.next_cursor)
+        request = self.pager.next()
+        if request is not None:
+            self._load(request)
 
     def action_previous_page(self) -> None:
-        if self.page_number > 1:
-            index = self.page_number - 2
-            self._load(index, self.cursors[index])
+        request = self.pager.previous()
+        if request is not None:
+            self._load(request)
 
     def action_refresh_now(self) -> None:
         self._reload_current()
@@ -410,12 +399,8 @@ class BatchesScreen(Screen):
         """A batch was just created: back to page 1, reloaded, with the new batch selected."""
         if batch is None:
             return
-        # Page 1 keeps the current selection on reload; any other page hands page 1 its remembered one.
-        if self.page_number == 1:
-            self.selected_id = batch.id
-        else:
-            self.selected_on_page[0] = batch.id
-        self._load(0, cursor=None)
+        self.pager.select_later(FIRST_PAGE, batch.id)
+        self._load(FIRST_PAGE)
 
     @work(exclusive=True, group="cancel")
     async def confirm_and_cancel(self, batch: Batch) -> None:
@@ -470,79 +455,20 @@ class BatchesScreen(Screen):
         notice.display = True
         self.table.display = False
 
-    def _empty_text(self) -> Text:
-        if self.page_number > 1:
-            return Text("This page is empty now. Press p to go back.", style="dim")
-        text = Text("No batches yet.\n\n", style="bold")
-        text.append(
-            "This account has no batch jobs. Batches you create with the API, the SDK or the "
-            "dashboard show up here on the next refresh.",
-        )
-        return text
-
-    def _auth_text(self, error: APIStatusError) -> Text:
-        text = Text("API key rejected\n\n", style="bold")
-        text.append(f"{clean(self.server_label)} refused the key (HTTP {error.status_code}).\n")
-        text.append("The server said: ")
-        text.append(clean(error.message), style="italic")
-        text.append(f"\n\nCheck {self.key_hint} (and the base URL), then restart batchtui. Press r to try again.")
-        return text
-
-    def _failure_text(self, error: BatchAPIError) -> Text:
-        text = Text("Could not load batches\n\n", style="bold")
-        text.append(clean(describe(error)))
-        text.append(f"\n\nRetrying every {relative(self.refresh_seconds)}; r retries now, E shows details.")
-        return text
-
     def _render_status(self) -> None:
         status_line = self.query(StatusLine)
         if not status_line:  # the screen is being torn down
             return
-        now = self.clock.now()
-        status_line.first().show(self._page_info(), self._fetch_info(now), problem=self.error is not None)
-
-    def _page_info(self) -> Text:
-        text = Text(f"Page {self.page_number}", style="bold")
-        shown = len(self.page.data) if self.page else 0
-        text.append(f" · {shown} of {self.page_size} per page")
-        if self.paging_note:
-            text.append(f" · {self.paging_note}", style="italic")
-        elif self.page is not None:
-            text.append(" · more → n" if self.page.has_more else " · last page")
-        if self.page is not None and self.page.unreadable:
-            text.append(f" · {self.page.unreadable} unreadable item(s) skipped", style="italic")
-        return text
-
-    def _fetch_info(self, now: float) -> Text:
-        if self.retry_notice is not None and self.retry_at is not None:
-            notice = self.retry_notice
-            wait = max(0.0, self.retry_at - now)
-            label = "Rate limited" if notice.rate_limited else truncate(clean(notice.reason), 60)
-            when = f"in {relative(wait)}" if wait >= 1 else "now"
-            retries = self.client.config.retry.max_retries
-            return Text(f"{label} · retrying {when} ({notice.attempt} of {retries})", style="bold")
-        if self.fetched_at is None:
-            if self.error is None:
-                return Text("Loading…" if self.fetching else "Nothing loaded yet")
-            fetched = aged = None
-        else:
-            fetched = local_time(int(self.fetched_at))[11:]
-            aged = f"{fetched} ({relative(now - self.fetched_at)} ago)"  # only where the age matters
-        if self.error is not None:
-            text = Text("⚠ ", style="bold")
-            if aged is not None:
-                text.append(f"Stale, from {aged} · ", style="bold")
-            text.append(truncate(clean(describe(self.error)), 70))
-            text.append(" · E details")
-            if self.paused:
-                text.append(" · paused")
-            return text
-        if self.fetching:
-            return Text(f"Refreshing… · updated {fetched}")
-        if self.paused:
-            return Text(f"⏸ Paused · updated {aged} · space resumes")
-        text = Text(f"Updated {fetched}")
-        if self.next_refresh_at is not None:
-            # A clock time, not a countdown: the line then changes once per fetch instead of every second.
-            text.append(f" · next {local_time(int(self.next_refresh_at))[11:]}")
-        return text
+        status = FetchStatus(
+            fetching=self.fetching,
+            paused=self.paused,
+            fetched_at=self.fetched_at,
+            next_refresh_at=self.next_refresh_at,
+            error=self.error,
+            retry=self.retry_notice,
+            retry_at=self.retry_at,
+            max_retries=self.client.config.retry.max_retries,
+        )
+        status_line.first().show(
+            page_info(self.pager, self.page_size), fetch_info(status, self.clock.now()), problem=self.error is not None
+        )

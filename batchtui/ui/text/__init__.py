@@ -1,0 +1,1 @@
+"""Pure functions that turn state into the Rich Text the user reads: no widgets, no app."""

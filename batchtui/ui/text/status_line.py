@@ -1,0 +1,79 @@
+"""The two halves of the main screen's status line: where you are, and how fresh the data is."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+
+from batchtui.api.client import RetryNotice
+from batchtui.api.errors import BatchAPIError, describe
+from batchtui.ui.formatting import clean, local_time, relative, truncate
+from batchtui.ui.pager import Pager
+
+
+@dataclass(frozen=True)
+class FetchStatus:
+    """What the screen knows about its refreshes at one moment."""
+
+    fetching: bool = False
+    paused: bool = False
+    fetched_at: float | None = None
+    next_refresh_at: float | None = None
+    error: BatchAPIError | None = None
+    retry: RetryNotice | None = None
+    retry_at: float | None = None
+    max_retries: int = 0
+
+
+def page_info(pager: Pager, page_size: int) -> Text:
+    text = Text(f"Page {pager.number}", style="bold")
+    page = pager.page
+    text.append(f" · {len(page.data) if page else 0} of {page_size} per page")
+    if pager.note:
+        text.append(f" · {pager.note}", style="italic")
+    elif page is not None:
+        text.append(" · more → n" if page.has_more else " · last page")
+    if page is not None and page.unreadable:
+        text.append(f" · {page.unreadable} unreadable item(s) skipped", style="italic")
+    return text
+
+
+def clock_time(timestamp: float) -> str:
+    return local_time(int(timestamp))[11:]
+
+
+def fetch_info(status: FetchStatus, now: float) -> Text:
+    if status.retry is not None and status.retry_at is not None:
+        return _retrying(status.retry, status.retry_at - now, status.max_retries)
+    if status.fetched_at is None:
+        if status.error is None:
+            return Text("Loading…" if status.fetching else "Nothing loaded yet")
+        fetched = aged = None
+    else:
+        fetched = clock_time(status.fetched_at)
+        aged = f"{fetched} ({relative(now - status.fetched_at)} ago)"  # only where the age matters
+    if status.error is not None:
+        text = Text("⚠ ", style="bold")
+        if aged is not None:
+            text.append(f"Stale, from {aged} · ", style="bold")
+        text.append(truncate(clean(describe(status.error)), 70))
+        text.append(" · E details")
+        if status.paused:
+            text.append(" · paused")
+        return text
+    if status.fetching:
+        return Text(f"Refreshing… · updated {fetched}")
+    if status.paused:
+        return Text(f"⏸ Paused · updated {aged} · space resumes")
+    text = Text(f"Updated {fetched}")
+    if status.next_refresh_at is not None:
+        # A clock time, not a countdown: the line then changes once per fetch instead of every second.
+        text.append(f" · next {clock_time(status.next_refresh_at)}")
+    return text
+
+
+def _retrying(notice: RetryNotice, wait: float, max_retries: int) -> Text:
+    label = "Rate limited" if notice.rate_limited else truncate(clean(notice.reason), 60)
+    when = f"in {relative(wait)}" if wait >= 1 else "now"
+    return Text(f"{label} · retrying {when} ({notice.attempt} of {max_retries})", style="bold")

@@ -1,0 +1,26 @@
+"""What the main screen says in place of the table."""
+
+from __future__ import annotations
+
+from batchtui.api.errors import APIConnectionError, AuthenticationError, ErrorBody
+from batchtui.ui.text.notices import empty_text, failure_text, key_rejected_text
+
+
+def test_an_empty_account_and_an_empty_later_page_read_differently() -> None:
+    assert empty_text(1).plain.startswith("No batches yet.")
+    assert empty_text(3).plain == "This page is empty now. Press p to go back."
+
+
+def test_a_rejected_key_names_the_server_the_variable_and_quotes_the_server_literally() -> None:
+    error = AuthenticationError(401, ErrorBody(message="Incorrect API key [bold]x[/bold]\x1b[2J"))
+    text = key_rejected_text(error, "api.openai.com/v1", "AZURE_OPENAI_API_KEY").plain
+    assert "api.openai.com/v1 refused the key (HTTP 401)." in text
+    assert "Incorrect API key [bold]x[/bold]" in text  # markup stays literal
+    assert "\x1b" not in text
+    assert "Check AZURE_OPENAI_API_KEY" in text
+
+
+def test_a_failed_load_says_what_failed_and_when_it_retries() -> None:
+    text = failure_text(APIConnectionError("Could not reach http://h: reset"), 30).plain
+    assert text.startswith("Could not load batches\n\nCould not reach http://h: reset")
+    assert "Retrying every 30s; r retries now, E shows details." in text
