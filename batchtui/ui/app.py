@@ -12,8 +12,8 @@ from textual.screen import Screen
 from batchtui.api.client import BatchClient
 from batchtui.clock import Clock, SystemClock
 from batchtui.config import Settings
+from batchtui.ui.dialogs.help import HelpScreen
 from batchtui.ui.screens.batches import BatchesScreen
-from batchtui.ui.screens.help import HelpScreen
 
 
 def stylesheet_dir() -> Path:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from batchtui.config import Settings
 from batchtui.ui.app import BatchApp
+from batchtui.ui.dialogs.confirm_cancel import ConfirmCancel
 from batchtui.ui.screens.batches import BatchesScreen
-from batchtui.ui.screens.confirm_cancel import ConfirmCancel
 from batchtui.ui.widgets.batch_table import BatchTable
 from tests.e2e.support import KEY, rows, settle, wait_until
 

@@ -7,7 +7,7 @@ import pytest
 from batchtui.config import Settings
 from batchtui.sim import FaultConfig, ManualClock, SimConfig, Simulator
 from batchtui.ui.app import BatchApp
-from batchtui.ui.screens.confirm_cancel import ConfirmCancel
+from batchtui.ui.dialogs.confirm_cancel import ConfirmCancel
 from batchtui.ui.widgets.batch_detail import BatchDetail
 from batchtui.ui.widgets.batch_table import BatchTable
 from tests.ui.conftest import plain_text, settle, widget_text

@@ -7,10 +7,10 @@ import json
 import pytest
 from textual.widgets import Input, Select, TextArea
 
+from batchtui.ui.dialogs.save_file import ConfirmOverwrite, SaveFileScreen
 from batchtui.ui.screens.batches import BatchesScreen
 from batchtui.ui.screens.create_batch import CreateBatchScreen
 from batchtui.ui.screens.recovery import RecoveryScreen
-from batchtui.ui.screens.save_file import ConfirmOverwrite, SaveFileScreen
 from tests.e2e.support import (
     app_for,
     file_bytes,

@@ -7,8 +7,8 @@ from collections import Counter
 import pytest
 from textual.widgets import Input
 
+from batchtui.ui.dialogs.save_file import ConfirmOverwrite, SaveFileScreen
 from batchtui.ui.screens.results import ResultsScreen
-from batchtui.ui.screens.save_file import ConfirmOverwrite, SaveFileScreen
 from batchtui.ui.widgets.result_table import ResultTable
 from tests.e2e.support import (
     app_for,

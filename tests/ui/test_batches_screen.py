@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from batchtui.ui.dialogs.confirm_cancel import ConfirmCancel
 from batchtui.ui.screens.batches import BatchesScreen
-from batchtui.ui.screens.confirm_cancel import ConfirmCancel
 from batchtui.ui.widgets.batch_detail import BatchDetail
 from batchtui.ui.widgets.batch_table import BatchTable
 from tests.ui.conftest import settle, widget_text
@@ -260,7 +260,7 @@ async def test_help_lists_every_key(make_app):
         await settle(app, pilot)
         await pilot.press("question_mark")
         await pilot.pause()
-        from batchtui.ui.screens.help import HelpScreen
+        from batchtui.ui.dialogs.help import HelpScreen
 
         assert isinstance(app.screen, HelpScreen)
         shown = " ".join(widget_text(w) for w in app.screen.query("Static"))

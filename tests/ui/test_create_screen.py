@@ -10,9 +10,9 @@ import os
 import pytest
 from textual.widgets import Input, Select, TextArea
 
+from batchtui.ui.dialogs.file_picker import FilePicker
 from batchtui.ui.screens.batches import BatchesScreen
 from batchtui.ui.screens.create_batch import CreateBatchScreen
-from batchtui.ui.screens.file_picker import FilePicker
 from tests.ui.conftest import settle, widget_text
 from tests.ui.fake_api import make_batch
 from tests.ui.lifecycle_fakes import LifecycleAPI, lifecycle_app, wait_until

@@ -16,7 +16,7 @@ from batchtui.api.retry import RetryPolicy
 from batchtui.clock import FixedClock
 from batchtui.config import Settings
 from batchtui.ui.app import BatchApp
-from batchtui.ui.screens.error_details import ErrorDetails
+from batchtui.ui.dialogs.error_details import ErrorDetails
 from batchtui.ui.widgets.batch_table import BatchTable
 from tests.ui.conftest import FAKE_KEY, settle, widget_text
 from tests.ui.fake_api import NOW, FakeAPI, make_batch

@@ -11,8 +11,8 @@ from batchtui.clock import FixedClock
 from batchtui.config import Settings
 from batchtui.sim.hostile import ANSI_RED, CJK_EMOJI, CLIPBOARD_WRITE, CONTROL, LINK, MARKUP, NUL
 from batchtui.ui.app import BatchApp
-from batchtui.ui.screens.confirm_cancel import ConfirmCancel
-from batchtui.ui.screens.error_details import ErrorDetails
+from batchtui.ui.dialogs.confirm_cancel import ConfirmCancel
+from batchtui.ui.dialogs.error_details import ErrorDetails
 from batchtui.ui.widgets.batch_detail import BatchDetail
 from batchtui.ui.widgets.batch_table import COLUMNS, BatchTable
 from tests.ui.conftest import FAKE_KEY, plain_text, settle, widget_text

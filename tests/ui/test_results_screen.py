@@ -11,10 +11,10 @@ from textual.widgets import Input, TextArea
 
 from batchtui.jsonl.result_file import ResultLine
 from batchtui.ui.app import stylesheet_dir
+from batchtui.ui.dialogs.result_line import ResultLineScreen
+from batchtui.ui.dialogs.save_file import ConfirmOverwrite, SaveFileScreen
 from batchtui.ui.screens.batches import BatchesScreen
-from batchtui.ui.screens.result_line import ResultLineScreen
 from batchtui.ui.screens.results import ResultsScreen
-from batchtui.ui.screens.save_file import ConfirmOverwrite, SaveFileScreen
 from batchtui.ui.widgets.result_table import ResultTable
 from batchtui.ui.widgets.step_progress import StepProgress
 from tests.ui.conftest import settle, widget_text

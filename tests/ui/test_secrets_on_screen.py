@@ -11,8 +11,8 @@ from batchtui.api.retry import RetryPolicy
 from batchtui.clock import FixedClock
 from batchtui.config import Settings
 from batchtui.ui.app import BatchApp
-from batchtui.ui.screens.error_details import ErrorDetails
-from batchtui.ui.screens.help import HelpScreen
+from batchtui.ui.dialogs.error_details import ErrorDetails
+from batchtui.ui.dialogs.help import HelpScreen
 from tests.ui.conftest import FAKE_KEY, settle, widget_text
 from tests.ui.fake_api import NOW, FakeAPI, make_batch
 from tests.ui.rendering import screen_lines

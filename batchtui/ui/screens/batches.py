@@ -25,10 +25,10 @@ from batchtui.api.errors import APIStatusError, AuthenticationError, BatchAPIErr
 from batchtui.api.models import Batch, BatchPage
 from batchtui.clock import Clock
 from batchtui.ui.batch_rules import can_retry, missing_file_text, why_not_retry
+from batchtui.ui.dialogs.confirm_cancel import ConfirmCancel
+from batchtui.ui.dialogs.error_details import ErrorDetails
 from batchtui.ui.formatting import clean
 from batchtui.ui.pager import FIRST_PAGE, Pager, PageRequest
-from batchtui.ui.screens.confirm_cancel import ConfirmCancel
-from batchtui.ui.screens.error_details import ErrorDetails
 from batchtui.ui.text.notices import LOADING, empty_text, failure_text, key_rejected_text
 from batchtui.ui.text.status_line import FetchStatus, fetch_info, page_info
 from batchtui.ui.widgets.batch_detail import BatchDetail

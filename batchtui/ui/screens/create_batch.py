@@ -26,8 +26,8 @@ from batchtui.api.errors import BatchAPIError, InvalidResponseError, describe
 from batchtui.api.models import BATCH_ENDPOINTS, Batch
 from batchtui.jsonl.preflight import PreflightReport, check_input_file, detect_endpoint
 from batchtui.ui.batch_form import BatchForm, CreateDefaults, format_metadata, parse_form
+from batchtui.ui.dialogs.file_picker import FilePicker
 from batchtui.ui.formatting import clean
-from batchtui.ui.screens.file_picker import FilePicker
 from batchtui.ui.widgets.lean_footer import LeanFooter
 from batchtui.ui.widgets.step_progress import StepProgress
 

@@ -27,10 +27,10 @@ from batchtui.jsonl.atomic import atomic_write_from
 from batchtui.jsonl.retry_file import RetryReport, build_retry_file
 from batchtui.ui.batch_form import CreateDefaults
 from batchtui.ui.batch_rules import can_retry, why_not_retry  # noqa: F401 - part of this screen's vocabulary
+from batchtui.ui.dialogs.save_file import save_with_prompt
 from batchtui.ui.file_cache import ensure_cached, retry_draft
 from batchtui.ui.formatting import clean
 from batchtui.ui.screens.create_batch import CreateBatchScreen
-from batchtui.ui.screens.save_file import save_with_prompt
 from batchtui.ui.widgets.step_progress import StepProgress
 
 

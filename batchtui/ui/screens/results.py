@@ -26,10 +26,10 @@ from batchtui.jsonl.atomic import atomic_write_from
 from batchtui.jsonl.limits import byte_size
 from batchtui.jsonl.result_file import ErrorGroup, ResultIndex, ResultLine, group_errors, scan_result_file
 from batchtui.ui.batch_rules import FileKind, missing_file_text  # noqa: F401 - part of this screen's vocabulary
+from batchtui.ui.dialogs.result_line import ResultLineScreen, pretty_line
+from batchtui.ui.dialogs.save_file import save_with_prompt
 from batchtui.ui.file_cache import cached_file, ensure_cached
 from batchtui.ui.formatting import clean
-from batchtui.ui.screens.result_line import ResultLineScreen, pretty_line
-from batchtui.ui.screens.save_file import save_with_prompt
 from batchtui.ui.widgets.lean_footer import LeanFooter
 from batchtui.ui.widgets.result_table import ResultTable
 from batchtui.ui.widgets.step_progress import StepProgress
