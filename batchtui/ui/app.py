@@ -6,13 +6,14 @@ import gc
 from pathlib import Path
 
 from textual.app import App
-from textual.binding import Binding
+from textual.binding import Binding, Keymap
 from textual.screen import Screen
 
 from batchtui.api.client import BatchClient
 from batchtui.clock import Clock, SystemClock
 from batchtui.config import Settings
 from batchtui.ui.dialogs.help import HelpScreen
+from batchtui.ui.keys import key_group, with_fallbacks
 from batchtui.ui.screens.batches import BatchesScreen
 
 
@@ -44,6 +45,8 @@ class BatchApp(App):
         self.client = client or BatchClient(settings.client_config())
         self.clock = clock or SystemClock()
         self.server_label = server_label or settings.server_label
+        # The keymap in force, as given to set_keymap (Textual keeps its own copy private).
+        self.keymap: dict[str, str] = {}
 
     def get_default_screen(self) -> Screen:
         return BatchesScreen(
@@ -55,14 +58,35 @@ class BatchApp(App):
             key_hint="AZURE_OPENAI_API_KEY" if self.settings.azure else "OPENAI_API_KEY",
         )
 
+    def set_keymap(self, keymap: Keymap) -> None:
+        """Remap keys by binding id; the main screen's "why is this dimmed" keys follow their action."""
+        self.keymap = with_fallbacks(keymap, BatchesScreen.FALLBACKS)
+        super().set_keymap(self.keymap)
+
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return
         # Loaded here, not at start: it imports every lifecycle screen.
-        from batchtui.ui.screens.lifecycle_keys import LIFECYCLE_BINDINGS
+        from batchtui.ui.screens.create_batch import CreateBatchScreen
+        from batchtui.ui.screens.recovery import RecoveryScreen
+        from batchtui.ui.screens.results import ResultsScreen
 
-        bindings = [*BatchesScreen.BINDINGS, *self.BINDINGS, *LIFECYCLE_BINDINGS]
-        self.push_screen(HelpScreen(binding for binding in bindings if binding.show))
+        keymap = self.keymap
+        groups = [
+            key_group(
+                self,
+                BatchesScreen.BINDING_GROUP_TITLE,
+                BatchesScreen.BINDINGS,
+                keymap,
+                extra=BatchesScreen.table_keys(self, keymap),
+            ),
+            key_group(self, "Everywhere", self.BINDINGS, keymap),
+            *(
+                key_group(self, screen.BINDING_GROUP_TITLE or screen.__name__, screen.BINDINGS, keymap)
+                for screen in (CreateBatchScreen, ResultsScreen, RecoveryScreen)
+            ),
+        ]
+        self.push_screen(HelpScreen(groups))
 
     def on_mount(self) -> None:
         # What start-up built (modules, styles, widgets) lives as long as the app. Frozen, the collector

@@ -50,5 +50,5 @@ def plain_text(renderable, width: int = 120) -> str:
     return console.export_text()
 
 
-def widget_text(widget) -> str:
-    return plain_text(widget.content)
+def widget_text(widget, width: int = 120) -> str:
+    return plain_text(widget.content, width)

@@ -1,4 +1,4 @@
-"""Every key, in one place. Built from the bindings themselves so it cannot drift from them."""
+"""Every key, grouped by screen. Built from the bindings and the keymap, so it cannot drift from them."""
 
 from __future__ import annotations
 
@@ -12,49 +12,38 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-# Keys that belong to the table widget rather than to a screen binding.
-TABLE_KEYS: tuple[tuple[str, str], ...] = (
-    ("↑ ↓  j k", "Move between batches"),
-    ("g  G", "First / last row of the page"),
-    ("Enter", "Read the selected batch in the detail pane (↑ ↓ scroll it)"),
-    ("Escape", "Back to the batch list"),
-)
+from batchtui.ui.keys import KeyGroup
 
 
-def key_label(binding: Binding) -> str:
-    if binding.key_display:
-        return binding.key_display
-    names = {"space": "Space", "question_mark": "?", "escape": "Escape", "enter": "Enter"}
-    return " ".join(names.get(key, key) for key in binding.key.split(","))
-
-
-def help_table(bindings: Iterable[Binding]) -> Table:
+def help_table(groups: Iterable[KeyGroup]) -> Table:
     table = Table.grid(padding=(0, 3))
     table.add_column(style="bold", no_wrap=True, min_width=10)
     table.add_column()
-    for keys, description in TABLE_KEYS:
-        table.add_row(keys, description)
-    for binding in bindings:
-        table.add_row(key_label(binding), binding.tooltip or binding.description)
+    for number, group in enumerate(groups):
+        if number:
+            table.add_row("", "")
+        table.add_row(Text(group.title, style="bold underline"), "")
+        for keys, description in group.rows:
+            table.add_row(keys, description)
     return table
 
 
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,q,question_mark", "close", "Close", id="close_help")]
 
-    def __init__(self, bindings: Iterable[Binding]) -> None:
+    def __init__(self, groups: Iterable[KeyGroup]) -> None:
         super().__init__()
-        self.key_bindings = list(bindings)
+        self.groups = list(groups)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-dialog"):
             yield Static(Text("Keys", style="bold"))
-            yield Static(help_table(self.key_bindings))
+            yield Static(help_table(self.groups))
             yield Static(
                 Text(
                     "\nThe list refreshes on its own; the status line says when it last did and when it "
-                    "will next. When something fails, the old rows stay, marked stale, and E shows the "
-                    "full error with the server's request id.\n\nEscape closes this screen.",
+                    "will next. When something fails, the old rows stay, marked stale, and the error key "
+                    "shows the full error with the server's request id.\n\nEscape closes this screen.",
                     style="dim",
                 )
             )

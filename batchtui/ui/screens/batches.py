@@ -9,25 +9,28 @@ render what they are given.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.events import ScreenResume, ScreenSuspend
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Static
 
-from batchtui.api.client import BatchClient, RetryNotice
+from batchtui.api.client import BatchClient
 from batchtui.api.errors import APIStatusError, AuthenticationError, BatchAPIError, describe
 from batchtui.api.models import Batch, BatchPage
+from batchtui.api.sender import RetryNotice
 from batchtui.clock import Clock
 from batchtui.ui.batch_rules import can_retry, missing_file_text, why_not_retry
 from batchtui.ui.dialogs.confirm_cancel import ConfirmCancel
 from batchtui.ui.dialogs.error_details import ErrorDetails
 from batchtui.ui.formatting import clean
+from batchtui.ui.keys import bindings_of, key_label, key_names
 from batchtui.ui.pager import FIRST_PAGE, Pager, PageRequest
 from batchtui.ui.text.notices import LOADING, empty_text, failure_text, key_rejected_text
 from batchtui.ui.text.status_line import FetchStatus, fetch_info, page_info
@@ -37,7 +40,8 @@ from batchtui.ui.widgets.lean_footer import LeanFooter
 from batchtui.ui.widgets.status_line import StatusLine
 
 
-class BatchesScreen(Screen):
+class BatchesScreen(Screen[None]):
+    BINDING_GROUP_TITLE = "Batch list"
     BINDINGS = [
         Binding("n", "next_page", "Next", id="next_page", tooltip="Next page of older batches"),
         Binding("p", "previous_page", "Prev", id="previous_page", tooltip="Previous page"),
@@ -78,7 +82,7 @@ class BatchesScreen(Screen):
         Binding("o", "explain_unavailable('output')", show=False, id="explain_no_output"),
         Binding("e", "explain_unavailable('error')", show=False, id="explain_no_errors"),
         Binding("R", "explain_unavailable('retry')", show=False, id="explain_no_retry"),
-        Binding("escape", "focus_table", "Back", show=False, id="focus_table"),
+        Binding("escape", "focus_table", "Back", id="focus_table", tooltip="Back to the batch list", show=False),
     ]
 
     # A dimmed key still answers, through the fallback bound to the same key: it says why.
@@ -87,6 +91,18 @@ class BatchesScreen(Screen):
         "explain_no_errors": "open_errors",
         "explain_no_retry": "retry_batch",
     }
+
+    @classmethod
+    def table_keys(cls, app: App[object], keymap: Mapping[str, str]) -> list[tuple[str, str]]:
+        """The batch table's own keys and Escape, for the help screen's batch-list section."""
+        down, up, first, last = (key_label(app, binding, keymap) for binding in bindings_of(BatchTable.BINDINGS))
+        back = next(binding for binding in bindings_of(cls.BINDINGS) if binding.id == "focus_table")
+        return [
+            (f"↑ ↓  {down} {up}", "Move between batches"),
+            (f"{first}  {last}", "First / last row of the page"),
+            ("Enter", "Read the selected batch in the detail pane (↑ ↓ scroll it)"),
+            (key_label(app, back, keymap), "Back to the batch list"),
+        ]
 
     def __init__(
         self,
@@ -205,7 +221,7 @@ class BatchesScreen(Screen):
         else:
             self.table.show_batches([], now)
             self.selected_id = None
-            self._show_notice(empty_text(self.page_number))
+            self._show_notice(empty_text(self.page_number, self.key_names()))
         self._show_detail()
         self._update_bindings()
 
@@ -214,9 +230,9 @@ class BatchesScreen(Screen):
         self.error_at = self.clock.now()
         if self.page is None:
             if isinstance(error, AuthenticationError):
-                self._show_notice(key_rejected_text(error, self.server_label, self.key_hint))
+                self._show_notice(key_rejected_text(error, self.server_label, self.key_hint, self.key_names()))
             else:
-                self._show_notice(failure_text(error, self.refresh_seconds))
+                self._show_notice(failure_text(error, self.refresh_seconds, self.key_names()))
         else:
             # Rows already on screen stay, marked stale; the status line says why.
             self.table.add_class("-stale")
@@ -438,6 +454,10 @@ class BatchesScreen(Screen):
 
     # What the user reads
 
+    def key_names(self) -> dict[str, str]:
+        """The keys bound now (a user keymap included), by binding id, for the hints in texts."""
+        return key_names(self.app, self.BINDINGS, getattr(self.app, "keymap", {}))
+
     def tell(self, message: str, *, severity: str = "information", timeout: float = 6) -> None:
         """A toast for the outcome of something the user did; server text stays literal."""
         self.notify(clean(message), severity=severity, timeout=timeout, markup=False)  # type: ignore[arg-type]
@@ -469,6 +489,9 @@ class BatchesScreen(Screen):
             retry_at=self.retry_at,
             max_retries=self.client.config.retry.max_retries,
         )
+        keys = self.key_names()
         status_line.first().show(
-            page_info(self.pager, self.page_size), fetch_info(status, self.clock.now()), problem=self.error is not None
+            page_info(self.pager, self.page_size, keys),
+            fetch_info(status, self.clock.now(), keys),
+            problem=self.error is not None,
         )

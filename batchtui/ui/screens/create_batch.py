@@ -21,9 +21,10 @@ from textual.screen import Screen
 from textual.widgets import Input, Label, Select, Static, TextArea
 from textual.worker import WorkerCancelled, WorkerFailed, get_current_worker
 
-from batchtui.api.client import AmbiguousCreateError, BatchClient
-from batchtui.api.errors import BatchAPIError, InvalidResponseError, describe
-from batchtui.api.models import BATCH_ENDPOINTS, Batch
+from batchtui.api.client import BatchClient
+from batchtui.api.endpoints import BATCH_ENDPOINTS
+from batchtui.api.errors import AmbiguousCreateError, BatchAPIError, InvalidResponseError, describe
+from batchtui.api.models import Batch
 from batchtui.jsonl.preflight import PreflightReport, check_input_file, detect_endpoint
 from batchtui.ui.batch_form import BatchForm, CreateDefaults, format_metadata, parse_form
 from batchtui.ui.dialogs.file_picker import FilePicker
@@ -72,6 +73,7 @@ class Lookup:
 
 
 class CreateBatchScreen(Screen[Batch | None]):
+    BINDING_GROUP_TITLE = "New batch"
     BINDINGS = [
         Binding(
             "ctrl+s",
@@ -79,7 +81,7 @@ class CreateBatchScreen(Screen[Batch | None]):
             "Create",
             priority=True,
             id="submit_batch",
-            tooltip="Create: check the file, upload it and create the batch",
+            tooltip="Check the file, upload it and create the batch",
         ),
         Binding(
             "ctrl+o",
@@ -87,9 +89,9 @@ class CreateBatchScreen(Screen[Batch | None]):
             "Browse",
             priority=True,
             id="browse_input",
-            tooltip="Create: pick the input file from a folder tree",
+            tooltip="Pick the input file from a folder tree",
         ),
-        Binding("escape", "leave", "Back", id="leave_create", tooltip="Create: leave without creating anything"),
+        Binding("escape", "leave", "Back", id="leave_create", tooltip="Leave without creating anything"),
     ]
 
     def __init__(self, client: BatchClient, defaults: CreateDefaults | None = None) -> None:

@@ -59,16 +59,17 @@ def reasons_table(report: RetryReport) -> Table:
 
 
 class RecoveryScreen(ModalScreen[Batch | None]):
+    BINDING_GROUP_TITLE = "Retry file"
     BINDINGS = [
-        Binding("s", "save", "Save retry file", id="save_retry", tooltip="Retry: save the retry file where you choose"),
+        Binding("s", "save", "Save retry file", id="save_retry", tooltip="Save the retry file where you choose"),
         Binding(
             "c",
             "create_from_retry",
             "Create batch",
             id="create_from_retry",
-            tooltip="Retry: create a batch from the retry file (saves it first)",
+            tooltip="Create a batch from the retry file (saves it first)",
         ),
-        Binding("escape", "close", "Close", id="close_retry", tooltip="Retry: close without creating anything"),
+        Binding("escape", "close", "Close", id="close_retry", tooltip="Close without creating anything"),
     ]
 
     def __init__(self, client: BatchClient, batch: Batch) -> None:

@@ -67,6 +67,7 @@ def gone_text(kind: FileKind, file_id: str, error: APIStatusError) -> Text:
 class ResultsScreen(Screen[None]):
     # Nothing to focus until the file is indexed ("" turns auto-focus off; None would inherit it).
     AUTO_FOCUS = ""
+    BINDING_GROUP_TITLE = "Output and error files"
     BINDINGS = [
         Binding(
             "slash",
@@ -74,27 +75,25 @@ class ResultsScreen(Screen[None]):
             "Filter",
             key_display="/",
             id="filter_results",
-            tooltip="Results: filter by custom_id or text (Escape clears the filter)",
+            tooltip="Filter by custom_id or text (Escape clears the filter)",
         ),
         Binding(
             "enter",
             "open_line",
             "Open line",
             id="open_result_line",
-            tooltip="Results: the selected line in full, pretty-printed",
+            tooltip="The selected line in full, pretty-printed",
         ),
         Binding(
             "g",
             "toggle_groups",
             "Group failures",
             id="group_failures",
-            tooltip="Results: failures grouped by code and message",
+            tooltip="Failures grouped by code and message",
         ),
-        Binding(
-            "d", "save_file", "Save file", id="save_results", tooltip="Results: save the file (asks before overwriting)"
-        ),
-        Binding("r", "reload", "Download again", id="reload_results", tooltip="Results: try the download again"),
-        Binding("escape", "back", "Back", id="results_back", tooltip="Results: clear the filter, or go back"),
+        Binding("d", "save_file", "Save file", id="save_results", tooltip="Save the file (asks before overwriting)"),
+        Binding("r", "reload", "Download again", id="reload_results", tooltip="Try the download again"),
+        Binding("escape", "back", "Back", id="results_back", tooltip="Clear the filter, or go back"),
     ]
 
     def __init__(self, client: BatchClient, batch: Batch, kind: FileKind) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -26,14 +27,15 @@ class FetchStatus:
     max_retries: int = 0
 
 
-def page_info(pager: Pager, page_size: int) -> Text:
+def page_info(pager: Pager, page_size: int, keys: Mapping[str, str]) -> Text:
+    """`keys` maps binding ids to the keys bound now, as `key_names` gives them."""
     text = Text(f"Page {pager.number}", style="bold")
     page = pager.page
     text.append(f" · {len(page.data) if page else 0} of {page_size} per page")
     if pager.note:
         text.append(f" · {pager.note}", style="italic")
     elif page is not None:
-        text.append(" · more → n" if page.has_more else " · last page")
+        text.append(f" · more → {keys['next_page']}" if page.has_more else " · last page")
     if page is not None and page.unreadable:
         text.append(f" · {page.unreadable} unreadable item(s) skipped", style="italic")
     return text
@@ -43,7 +45,7 @@ def clock_time(timestamp: float) -> str:
     return local_time(int(timestamp))[11:]
 
 
-def fetch_info(status: FetchStatus, now: float) -> Text:
+def fetch_info(status: FetchStatus, now: float, keys: Mapping[str, str]) -> Text:
     if status.retry is not None and status.retry_at is not None:
         return _retrying(status.retry, status.retry_at - now, status.max_retries)
     if status.fetched_at is None:
@@ -58,14 +60,14 @@ def fetch_info(status: FetchStatus, now: float) -> Text:
         if aged is not None:
             text.append(f"Stale, from {aged} · ", style="bold")
         text.append(truncate(clean(describe(status.error)), 70))
-        text.append(" · E details")
+        text.append(f" · {keys['show_error']} details")
         if status.paused:
             text.append(" · paused")
         return text
     if status.fetching:
         return Text(f"Refreshing… · updated {fetched}")
     if status.paused:
-        return Text(f"⏸ Paused · updated {aged} · space resumes")
+        return Text(f"⏸ Paused · updated {aged} · {keys['toggle_pause']} resumes")
     text = Text(f"Updated {fetched}")
     if status.next_refresh_at is not None:
         # A clock time, not a countdown: the line then changes once per fetch instead of every second.

@@ -5,15 +5,17 @@ from __future__ import annotations
 from batchtui.api.errors import APIConnectionError, AuthenticationError, ErrorBody
 from batchtui.ui.text.notices import empty_text, failure_text, key_rejected_text
 
+KEYS = {"previous_page": "p", "refresh_now": "r", "show_error": "E"}
+
 
 def test_an_empty_account_and_an_empty_later_page_read_differently() -> None:
-    assert empty_text(1).plain.startswith("No batches yet.")
-    assert empty_text(3).plain == "This page is empty now. Press p to go back."
+    assert empty_text(1, KEYS).plain.startswith("No batches yet.")
+    assert empty_text(3, KEYS).plain == "This page is empty now. Press p to go back."
 
 
 def test_a_rejected_key_names_the_server_the_variable_and_quotes_the_server_literally() -> None:
     error = AuthenticationError(401, ErrorBody(message="Incorrect API key [bold]x[/bold]\x1b[2J"))
-    text = key_rejected_text(error, "api.openai.com/v1", "AZURE_OPENAI_API_KEY").plain
+    text = key_rejected_text(error, "api.openai.com/v1", "AZURE_OPENAI_API_KEY", KEYS).plain
     assert "api.openai.com/v1 refused the key (HTTP 401)." in text
     assert "Incorrect API key [bold]x[/bold]" in text  # markup stays literal
     assert "\x1b" not in text
@@ -21,6 +23,12 @@ def test_a_rejected_key_names_the_server_the_variable_and_quotes_the_server_lite
 
 
 def test_a_failed_load_says_what_failed_and_when_it_retries() -> None:
-    text = failure_text(APIConnectionError("Could not reach http://h: reset"), 30).plain
+    text = failure_text(APIConnectionError("Could not reach http://h: reset"), 30, KEYS).plain
     assert text.startswith("Could not load batches\n\nCould not reach http://h: reset")
     assert "Retrying every 30s; r retries now, E shows details." in text
+
+
+def test_the_notices_name_the_keys_actually_bound() -> None:
+    keys = {"previous_page": "b", "refresh_now": "f5", "show_error": "X"}
+    assert empty_text(2, keys).plain == "This page is empty now. Press b to go back."
+    assert "f5 retries now, X shows details." in failure_text(APIConnectionError("down"), 5, keys).plain
