@@ -29,7 +29,9 @@ def key_rejected_text(error: APIStatusError, server_label: str, key_hint: str, k
     text.append(f"{clean(server_label)} refused the key (HTTP {error.status_code}).\n")
     text.append("The server said: ")
     text.append(clean(error.message), style="italic")
-    text.append(f"\n\nCheck {key_hint} (and the base URL), then restart batchtui. Press {keys['refresh_now']} to try again.")
+    text.append(
+        f"\n\nCheck {key_hint} (and the base URL), then restart batchtui. Press {keys['refresh_now']} to try again."
+    )
     return text
 
 

@@ -45,7 +45,9 @@ def test_fetch_info_through_a_refresh_cycle() -> None:
     assert fetch_info(FetchStatus(), NOW, KEYS).plain == "Nothing loaded yet"
     loaded = FetchStatus(fetched_at=NOW - 65, next_refresh_at=NOW + 5)
     assert fetch_info(loaded, NOW, KEYS).plain == "Updated 15:58:55 · next 16:00:05"
-    assert fetch_info(FetchStatus(fetched_at=NOW - 65, fetching=True), NOW, KEYS).plain == "Refreshing… · updated 15:58:55"
+    assert (
+        fetch_info(FetchStatus(fetched_at=NOW - 65, fetching=True), NOW, KEYS).plain == "Refreshing… · updated 15:58:55"
+    )
     paused = FetchStatus(fetched_at=NOW - 65, paused=True)
     assert fetch_info(paused, NOW, KEYS).plain == "⏸ Paused · updated 15:58:55 (1m 5s ago) · space resumes"
 
