@@ -5,9 +5,12 @@ No network here: this only decides what to connect to and how.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
+
+import httpx
 
 from batchtui.api.client import DEFAULT_BASE_URL, ClientConfig
 
@@ -15,6 +18,9 @@ MIN_REFRESH = 1.0
 MAX_REFRESH = 3600.0
 MIN_PAGE_SIZE = 1
 MAX_PAGE_SIZE = 100
+MAX_SHOWN = 120  # characters of a bad URL quoted back in a message
+REDACTED = "«redacted key»"
+BAD_PORT = "has a port that is not a number from 1 to 65535"
 
 
 class ConfigError(ValueError):
@@ -79,11 +85,93 @@ def validate_page_size(value: int) -> int:
     return value
 
 
-def validate_base_url(value: str) -> str:
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ConfigError(f"The base URL must start with http:// or https:// and name a host, not {value!r}.")
+def validate_base_url(
+    value: str,
+    source: str = "The base URL",
+    *,
+    secrets: Collection[str] = (),
+    key_variable: str = "OPENAI_API_KEY",
+) -> str:
+    """The URL as given, if the client can use it; otherwise one line that never shows a key or password."""
+    if "@" in _authority(value):
+        raise ConfigError(
+            f"{source} has a user name or password in it ({_shown_url(value, secrets)}); "
+            f"batchtui does not send those: put the key in {key_variable} instead."
+        )
+    problem = _base_url_problem(value)
+    if problem:
+        # The reason can quote the host, and a key pasted into the wrong variable can be the host.
+        raise ConfigError(_redacted(f"{source} {problem}: {_shown_url(value, secrets)}.", secrets))
     return value
+
+
+def _base_url_problem(value: str) -> str | None:
+    character = _bad_character(value)
+    if character:
+        return f"has {character}"
+    try:
+        parts = urlsplit(value)
+    except ValueError as error:
+        return "has a [ without its ] in the host" if "IPv6" in str(error) else "has a host name that is not valid"
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "must start with http:// or https:// and name a host"
+    if "?" in value or "#" in value:
+        # urljoin would put the API's paths in place of the last segment, losing the /v1.
+        return "cannot have a query (?…) or a fragment (#…), since the API's paths go after it"
+    try:
+        port = parts.port
+    except ValueError:
+        return BAD_PORT
+    if port == 0:
+        return BAD_PORT
+    try:
+        # The same join and URL type the client's requests use, so nothing that passes here fails there.
+        host = httpx.URL(urljoin(value.rstrip("/") + "/", "batches")).host
+    except (ValueError, httpx.InvalidURL) as error:
+        reason = str(error).split(":")[0].rstrip(".")
+        return f"is not a URL httpx can use ({reason[:1].lower()}{reason[1:]})"
+    return None if host else "must start with http:// or https:// and name a host"
+
+
+def _authority(value: str) -> str:
+    """What sits between // and the path, without the parsing that can fail on a malformed host."""
+    _, slashes, rest = value.partition("//")
+    return re.split(r"[/?#]", rest, maxsplit=1)[0] if slashes else ""
+
+
+def _shown_url(value: str, secrets: Collection[str]) -> str:
+    """The URL for a message: no key, nothing before an @, no query, on one line."""
+    value = _redacted(value, secrets)
+    start = value.find("//") + 2 if "//" in value else 0
+    at = value.rfind("@")
+    if at >= start:
+        value = f"{value[:start]}…{value[at:]}"
+    query = re.search(r"[?#]", value)
+    if query:
+        value = f"{value[: query.start()]}{query.group()}…"
+    if len(value) > MAX_SHOWN:
+        value = f"{value[:MAX_SHOWN]}…"
+    return repr(value)
+
+
+def _bad_character(text: str, *, ascii_only: bool = False) -> str | None:
+    """Why text cannot go into a URL or header, naming the position, never the text."""
+    for position, char in enumerate(text, 1):
+        if "\udc80" <= char <= "\udcff":
+            return f"a byte that is not UTF-8 text (character {position})"
+        if char.isspace():
+            return f"a space or line break (character {position})"
+        if not char.isprintable():
+            return f"a control or invisible character (character {position})"
+        if ascii_only and not char.isascii():
+            return f"a character that is not ASCII (character {position})"
+    return None
+
+
+def _redacted(text: str, secrets: Collection[str]) -> str:
+    for secret in secrets:
+        text = text.replace(secret, REDACTED)
+    return text
 
 
 def load_settings(
@@ -100,30 +188,47 @@ def load_settings(
 ) -> Settings:
     """Flags (the keyword arguments) override the environment."""
     env = {name: _clean(environ.get(name)) for name in _ENV_NAMES}
-    endpoint = _clean(azure_endpoint) or env["AZURE_OPENAI_ENDPOINT"]
+    endpoint, endpoint_source = _chosen(azure_endpoint, "--azure-endpoint", env, "AZURE_OPENAI_ENDPOINT")
     use_azure = azure or bool(azure_endpoint) or (endpoint is not None and env["OPENAI_API_KEY"] is None)
-    version = _clean(api_version) or (env["OPENAI_API_VERSION"] if use_azure else None)
-    if use_azure:
-        key = env["AZURE_OPENAI_API_KEY"] or env["OPENAI_API_KEY"]
-        if _clean(base_url):
-            url = _clean(base_url)
-        elif endpoint:
-            url = azure_base_url(endpoint, version)
-        else:
+    version, version_source = _chosen(api_version, "--api-version", env, "OPENAI_API_VERSION")
+    if version_source == "OPENAI_API_VERSION" and not use_azure:
+        version = None
+    key_variable = "AZURE_OPENAI_API_KEY" if use_azure and env["AZURE_OPENAI_API_KEY"] else "OPENAI_API_KEY"
+    # Every key in the environment, not just the one in use: a message must show none of them.
+    secrets = [value for name, value in env.items() if name.endswith("_API_KEY") and value]
+    url, url_source = _chosen(base_url, "--base-url", env, "OPENAI_BASE_URL")
+    from_endpoint = use_azure and url_source != "--base-url"
+    if from_endpoint:
+        if endpoint is None:
             raise ConfigError("Azure needs an endpoint: set AZURE_OPENAI_ENDPOINT or pass --azure-endpoint.")
-    else:
-        key = env["OPENAI_API_KEY"]
-        url = _clean(base_url) or env["OPENAI_BASE_URL"] or DEFAULT_BASE_URL
+        url, url_source = endpoint, endpoint_source
+    url = validate_base_url(url or DEFAULT_BASE_URL, url_source, secrets=secrets, key_variable=key_variable)
+    organization, organization_source = _chosen(organization, "--org", env, "OPENAI_ORG_ID")
+    project, project_source = _chosen(project, "--project", env, "OPENAI_PROJECT_ID")
     return Settings(
-        api_key=key,
-        base_url=validate_base_url(url),
-        organization=_clean(organization) or env["OPENAI_ORG_ID"],
-        project=_clean(project) or env["OPENAI_PROJECT_ID"],
+        api_key=_plain_value(env[key_variable], key_variable),
+        base_url=azure_base_url(url, version) if from_endpoint else url,
+        organization=_plain_value(organization, organization_source),
+        project=_plain_value(project, project_source),
         azure=use_azure,
-        api_version=version,
+        api_version=_plain_value(version, version_source, header=False),
         refresh_seconds=validate_refresh(refresh_seconds),
         page_size=validate_page_size(page_size),
     )
+
+
+def _chosen(flag: str | None, flag_name: str, env: Mapping[str, str | None], variable: str) -> tuple[str | None, str]:
+    """The flag if given, else the environment variable, and the name to blame in a message."""
+    value = _clean(flag)
+    return (value, flag_name) if value else (env[variable], variable)
+
+
+def _plain_value(value: str | None, name: str, *, header: bool = True) -> str | None:
+    problem = value and _bad_character(value, ascii_only=header)
+    if problem:
+        # Named by position only: the value may be the key.
+        raise ConfigError(f"{name} has {problem}, so it cannot be sent to the server; check what was pasted into it.")
+    return value
 
 
 _ENV_NAMES = (

@@ -14,6 +14,8 @@ from batchtui.cli import build_parser, main, terminal_problem
 from batchtui.config import Settings
 
 KEY = "sk-test-SECRET-4f9a1c"
+AZURE_KEY = "azure-test-SECRET-77b2"
+PASSWORD = "hunter2-PASSWORD"
 FLAGS = [
     "--help",
     "--version",
@@ -80,7 +82,11 @@ def test_no_key_for_azure_names_the_azure_variable(capsys: pytest.CaptureFixture
         (["--refresh", "abc"], "--refresh needs a number, not 'abc'"),
         (["--refresh", "7200"], "--refresh must be between 1 and 3600 seconds, not 7200"),
         (["--page-size"], "argument --page-size: expected one argument"),
-        (["--base-url", "api.openai.com"], "The base URL must start with http:// or https://"),
+        (["--base-url", "api.openai.com"], "--base-url must start with http:// or https:// and name a host"),
+        (["--refresh", "nan"], "--refresh must be between 1 and 3600 seconds, not nan"),
+        (["--refresh", "inf"], "--refresh must be between 1 and 3600 seconds, not inf"),
+        (["--refresh", "1e999"], "--refresh must be between 1 and 3600 seconds, not inf"),
+        (["--page-size", "9" * 30], "--page-size must be between 1 and 100, not " + "9" * 30),
         (["--no-such-flag"], "unrecognized arguments: --no-such-flag"),
         (["--faults"], "--faults and --hostile only apply to the simulated API: add --demo."),
         (["--hostile"], "--faults and --hostile only apply to the simulated API: add --demo."),
@@ -97,6 +103,170 @@ def test_bad_flags_exit_2_with_a_clear_message(
     assert err.startswith("batchtui: ")
     assert "Traceback" not in err and "usage:" not in err
     assert KEY not in err
+
+
+# Bad input of every kind: one line on stderr, exit 2, no key or password in it, nothing launched.
+
+URL_SOURCES = ["--base-url", "OPENAI_BASE_URL", "--azure-endpoint", "AZURE_OPENAI_ENDPOINT"]
+PORT = "has a port that is not a number from 1 to 65535"
+
+
+def _with_url(source: str, url: str) -> tuple[list[str], dict[str, str]]:
+    """argv and environment that hand url to batchtui through source, with both keys in the environment."""
+    keys = {"OPENAI_API_KEY": KEY, "AZURE_OPENAI_API_KEY": AZURE_KEY}
+    if source.startswith("--"):
+        return [source, url], keys
+    # --azure because OPENAI_API_KEY set beside an Azure endpoint means OpenAI, as in the SDK.
+    return (["--azure"] if source.startswith("AZURE") else []), {**keys, source: url}
+
+
+def _one_line_without_secrets(err: str) -> str:
+    assert err.startswith("batchtui: ") and err.endswith("\n") and err.count("\n") == 1, err
+    assert "Traceback" not in err
+    for secret in (KEY, AZURE_KEY, PASSWORD):
+        assert secret not in err
+    return err
+
+
+@pytest.mark.parametrize("source", URL_SOURCES)
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("http://localhost:99999/v1", f"{PORT}: 'http://localhost:99999/v1'."),
+        ("http://localhost:abc/v1", f"{PORT}: 'http://localhost:abc/v1'."),
+        ("http://localhost:-1/v1", PORT),
+        ("http://localhost:0/v1", PORT),
+        ("http://[::1/v1", "has a [ without its ] in the host: 'http://[::1/v1'."),
+        ("http://[::1]x/v1", "is not a URL httpx can use (invalid port)"),
+        ("http://[v1.x]/v1", "is not a URL httpx can use (invalid IPv6 address)"),
+        ("http://999.999.999.999/v1", "is not a URL httpx can use (invalid IPv4 address)"),
+        ("http://xn--/v1", "is not a URL httpx can use (malformed A-label"),
+        ("http://example.com\uff0fv1", "has a host name that is not valid"),
+        ("http://:80/v1", "must start with http:// or https:// and name a host: 'http://:80/v1'."),
+        ("ftp://files.example/v1", "must start with http:// or https:// and name a host"),
+        ("http://local host/v1", "has a space or line break (character 13): 'http://local host/v1'."),
+        ("http://exa\nmple.com/v1", "has a space or line break (character 11): 'http://exa\\nmple.com/v1'."),
+        ("http://h.example/v1\x00", "has a control or invisible character (character 20)"),
+        (
+            "http://h.example/v1\udcff",
+            "has a byte that is not UTF-8 text (character 20): 'http://h.example/v1\\udcff'.",
+        ),
+        (f"https://gateway.example/v1?key={KEY}&azure={AZURE_KEY}", "cannot have a query (?…) or a fragment (#…)"),
+        ("https://gateway.example/v1#top", "cannot have a query (?…) or a fragment (#…)"),
+        (f"https://{KEY}.example:abc/v1", f"{PORT}: 'https://«redacted key».example:abc/v1'."),
+        (f"http://h.example:99999/{AZURE_KEY}/v1", f"{PORT}: 'http://h.example:99999/«redacted key»/v1'."),
+    ],
+)
+def test_a_malformed_url_is_one_line_without_secrets(
+    source: str, url: str, expected: str, capsys: pytest.CaptureFixture[str], launched: list
+) -> None:
+    argv, environ = _with_url(source, url)
+    assert run(argv, environ) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and launched == []
+    assert _one_line_without_secrets(err).startswith(f"batchtui: {source} {expected}"), err
+
+
+@pytest.mark.parametrize("source", URL_SOURCES)
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"http://alice:{PASSWORD}@localhost:4010/v1",
+        f"http://{KEY}@localhost/v1",
+        f"https://bob:{PASSWORD}@[::1/v1",  # refused for the password before the broken host is looked at
+        f"https://bob:{PASSWORD}@gateway.example:99999/v1?x=1",
+        "https://bob:p@ss@gateway.example/v1",  # an @ in the password too
+    ],
+)
+def test_credentials_in_a_url_are_refused_by_name(
+    source: str, url: str, capsys: pytest.CaptureFixture[str], launched: list
+) -> None:
+    # They would replace the key (httpx turns user:password@ into Basic auth), and the app would blame the key.
+    argv, environ = _with_url(source, url)
+    assert run(argv, environ) == 2
+    err = _one_line_without_secrets(capsys.readouterr().err)
+    assert launched == []
+    variable = "AZURE_OPENAI_API_KEY" if "AZURE" in source or "azure" in source else "OPENAI_API_KEY"
+    assert err.startswith(f"batchtui: {source} has a user name or password in it ('http"), err
+    assert err.endswith(f"batchtui does not send those: put the key in {variable} instead.\n")
+    assert "alice" not in err and "bob" not in err and "p@ss" not in err and "…@" in err
+
+
+@pytest.mark.parametrize(
+    ("environ", "argv", "expected"),
+    [
+        ({"OPENAI_API_KEY": f"{KEY}\nsk-other"}, [], "OPENAI_API_KEY has a space or line break (character 22)"),
+        ({"OPENAI_API_KEY": f"{KEY} {KEY}"}, [], "OPENAI_API_KEY has a space or line break (character 22)"),
+        (
+            {"OPENAI_API_KEY": f"\u201c{KEY}\u201d"},
+            [],
+            "OPENAI_API_KEY has a character that is not ASCII (character 1)",
+        ),
+        ({"OPENAI_API_KEY": f"{KEY}\udcff"}, [], "OPENAI_API_KEY has a byte that is not UTF-8 text (character 22)"),
+        ({"OPENAI_API_KEY": f"{KEY}\x7f"}, [], "OPENAI_API_KEY has a control or invisible character (character 22)"),
+        (
+            {"AZURE_OPENAI_API_KEY": f"{AZURE_KEY}\r\nX-Injected: 1", "AZURE_OPENAI_ENDPOINT": "https://r.example"},
+            [],
+            "AZURE_OPENAI_API_KEY has a space or line break (character 23)",
+        ),
+        (
+            {"OPENAI_API_KEY": KEY, "OPENAI_ORG_ID": "org-1\r\nX-Injected: 1"},
+            [],
+            "OPENAI_ORG_ID has a space or line break",
+        ),
+        ({"OPENAI_API_KEY": KEY}, ["--org", "org-\udcff"], "--org has a byte that is not UTF-8 text (character 5)"),
+        (
+            {"OPENAI_API_KEY": KEY, "OPENAI_PROJECT_ID": "proj_\u00e9"},
+            [],
+            "OPENAI_PROJECT_ID has a character that is not ASCII",
+        ),
+        ({"OPENAI_API_KEY": KEY}, ["--project", "proj\tx"], "--project has a space or line break (character 5)"),
+        (
+            {
+                "AZURE_OPENAI_API_KEY": AZURE_KEY,
+                "AZURE_OPENAI_ENDPOINT": "https://r.example",
+                "OPENAI_API_VERSION": "2024-10-21\x00",
+            },
+            [],
+            "OPENAI_API_VERSION has a control or invisible character (character 11)",
+        ),
+        (
+            {"AZURE_OPENAI_API_KEY": AZURE_KEY, "AZURE_OPENAI_ENDPOINT": "https://r.example"},
+            ["--api-version", "2024-10-21\udcff"],
+            "--api-version has a byte that is not UTF-8 text (character 11)",
+        ),
+    ],
+)
+def test_a_value_that_cannot_be_sent_is_one_line_naming_its_place(
+    environ: dict[str, str], argv: list[str], expected: str, capsys: pytest.CaptureFixture[str], launched: list
+) -> None:
+    # Before, these passed and then failed inside httpx on the first request (UnicodeEncodeError, an injected header).
+    assert run(argv, environ) == 2
+    err = _one_line_without_secrets(capsys.readouterr().err)
+    assert launched == []
+    assert err.startswith(f"batchtui: {expected}"), err
+    assert err.endswith(", so it cannot be sent to the server; check what was pasted into it.\n")
+
+
+def test_non_utf8_bytes_in_argv_through_the_console_script() -> None:
+    script = Path(sys.executable).with_name("batchtui")
+    result = subprocess.run(
+        [os.fsencode(script), b"--base-url", b"http://h.example/v1\xff"],
+        env={**_script_env(), "OPENAI_API_KEY": KEY},
+        capture_output=True,
+        timeout=30,
+        stdin=subprocess.DEVNULL,
+    )
+    assert result.returncode == 2 and result.stdout == b""
+    assert result.stderr == (
+        b"batchtui: --base-url has a byte that is not UTF-8 text (character 20): 'http://h.example/v1\\udcff'.\n"
+    )
+
+
+def test_a_bad_url_in_the_environment_is_ignored_when_a_flag_overrides_it(launched: list) -> None:
+    environ = {"OPENAI_API_KEY": KEY, "OPENAI_BASE_URL": "http://localhost:99999/v1"}
+    assert run(["--base-url", "http://localhost:4010/v1"], environ) == 0
+    assert launched[0][1].base_url == "http://localhost:4010/v1"
 
 
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:

@@ -6,7 +6,15 @@ import httpx
 import pytest
 
 from batchtui.api.client import DEFAULT_BASE_URL, BatchClient
-from batchtui.config import ConfigError, Settings, azure_base_url, load_settings, validate_page_size, validate_refresh
+from batchtui.config import (
+    ConfigError,
+    Settings,
+    azure_base_url,
+    load_settings,
+    validate_base_url,
+    validate_page_size,
+    validate_refresh,
+)
 
 KEY = "sk-test-SECRET-4f9a1c"
 AZURE_KEY = "azure-test-SECRET-77b2"
@@ -199,6 +207,48 @@ def test_a_bad_base_url_is_refused(url: str) -> None:
 def test_a_bad_azure_endpoint_is_refused() -> None:
     with pytest.raises(ConfigError, match="http:// or https://"):
         load_settings({"AZURE_OPENAI_API_KEY": AZURE_KEY, "AZURE_OPENAI_ENDPOINT": "myres.openai.azure.com"})
+
+
+@pytest.mark.parametrize(
+    ("url", "requested"),
+    [
+        ("http://localhost:4010", "http://localhost:4010/batches"),
+        ("http://localhost:4010/", "http://localhost:4010/batches"),
+        ("http://localhost:/v1", "http://localhost/v1/batches"),
+        ("http://localhost:1/v1", "http://localhost:1/v1/batches"),
+        ("http://localhost:65535/v1/", "http://localhost:65535/v1/batches"),
+        ("http://[::1]:4010/v1", "http://[::1]:4010/v1/batches"),
+        ("HTTPS://API.OPENAI.COM/v1", "https://api.openai.com/v1/batches"),
+        ("https://bücher.example/v1", "https://xn--bcher-kva.example/v1/batches"),
+        ("http://gateway_1.internal/openai/v1", "http://gateway_1.internal/openai/v1/batches"),
+    ],
+)
+async def test_an_unusual_but_valid_url_is_kept_as_given_and_works_in_the_client(url: str, requested: str) -> None:
+    # No /v1 is added to a bare host: a gateway may serve the API at its root.
+    settings = load_settings({"OPENAI_API_KEY": KEY}, base_url=url)
+    assert settings.base_url == url
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json={"object": "list", "data": [], "has_more": False})
+
+    async with BatchClient(settings.client_config(), transport=httpx.MockTransport(handler)) as client:
+        await client.list_batches()
+    assert str(seen[0].url).split("?")[0] == requested
+
+
+def test_a_refused_url_never_shows_the_secrets_given() -> None:
+    for url in (f"http://h:abc/{KEY}", f"http://{KEY}:x/v1", f"http://h/v1?k={KEY}", f"http://{KEY}@h/v1"):
+        with pytest.raises(ConfigError) as refused:
+            validate_base_url(url, "OPENAI_BASE_URL", secrets=[KEY])
+        assert KEY not in str(refused.value) and str(refused.value).startswith("OPENAI_BASE_URL ")
+
+
+def test_a_very_long_bad_url_is_cut_in_the_message() -> None:
+    with pytest.raises(ConfigError) as refused:
+        validate_base_url("http://h:abc/" + "x" * 5000)
+    assert len(str(refused.value)) < 250 and "…" in str(refused.value)
 
 
 @pytest.mark.parametrize("value", [0, -1, 0.5, 3601, float("inf"), float("nan")])
