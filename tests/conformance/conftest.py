@@ -1,7 +1,8 @@
-"""Fixtures for the conformance tests: the real client against Prism mocking the official spec.
+"""Fixtures for the conformance tests: the real client against Prism and Steady mocking the official spec.
 
-The Prism binary comes from `npm ci` at the repository root; when it is missing these tests
-fail with that instruction, never skip. All modes start together once per session.
+Both come from `npm ci` at the repository root; when one is missing these tests fail with that
+instruction, never skip. Each tool's modes start together, once per session (so once per xdist
+worker, each on its own free ports), the first time a test needs that tool.
 """
 
 from __future__ import annotations
@@ -16,22 +17,25 @@ import pytest
 from .harness import (
     HERE,
     MODES,
-    PRISM,
     REPO_ROOT,
+    SERVER_CLASSES,
     START_ATTEMPTS,
     STARTUP_SECONDS,
+    TOOLS,
     Conformance,
-    PrismDidNotStart,
-    PrismServer,
+    MockServer,
+    ServerDidNotStart,
     harness_for,
-    launch,
-    wait_until_answering,
 )
+
+MODE_BY_ID = {mode.id: mode for mode in MODES}
+# Where a missing Steady binary leaves its wrapper: the optional @stdy/cli-<platform> package was not installed.
+STEADY_NO_BINARY = b"Failed to find binary"
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
-        "markers", "conformance: the client against Prism mocking the official spec (needs `npm ci`)"
+        "markers", "conformance: the client against Prism and Steady mocking the official spec (needs `npm ci`)"
     )
 
 
@@ -41,65 +45,110 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.conformance)
 
 
-def _require_prism() -> None:
-    if not (PRISM.is_file() and os.access(PRISM, os.X_OK)):
+def _require(tool: str) -> None:
+    binary = SERVER_CLASSES[tool].binary
+    if not (binary.is_file() and os.access(binary, os.X_OK)):
         pytest.fail(
-            f"Prism is not installed ({PRISM} is missing). Run `npm ci` in {REPO_ROOT} "
+            f"{SERVER_CLASSES[tool].label} is not installed ({binary} is missing). Run `npm ci` in {REPO_ROOT} "
             "(needs Node.js and npm); the conformance tests need it and are never skipped.",
             pytrace=False,
         )
     if shutil.which("node") is None:
-        pytest.fail("`node` is not on PATH: Prism needs Node.js. Install Node 20+ and run `npm ci`.", pytrace=False)
+        pytest.fail(
+            f"`node` is not on PATH: {binary.name} needs Node.js. Install Node 20+ and run `npm ci`.", pytrace=False
+        )
 
 
-@pytest.fixture(scope="session")
-def prism_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, PrismServer]]:
-    """Every mode's Prism, started together (start-up is mostly Node loading), stopped at the end."""
-    _require_prism()
-    log_dir = tmp_path_factory.mktemp("prism-logs")
-    servers = {mode.name: launch(mode, log_dir, 1) for mode in MODES}
+def _start_all(tool: str, log_dir: os.PathLike[str]) -> dict[str, MockServer]:
+    """Start every mode of one tool together (start-up is mostly process loading), then wait for each."""
+    server_class = SERVER_CLASSES[tool]
+    modes = [mode for mode in MODES if mode.tool == tool]
+    servers = {mode.name: server_class.launch(mode, log_dir, 1) for mode in modes}
     try:
         deadline = time.monotonic() + STARTUP_SECONDS
-        for mode in MODES:
+        for mode in modes:
             for attempt in range(1, START_ATTEMPTS + 1):
                 server = servers[mode.name]
                 try:
-                    wait_until_answering(server, deadline)
+                    server.wait_until_answering(deadline)
                     break
-                except PrismDidNotStart as problem:
+                except ServerDidNotStart as problem:
                     server.stop()
-                    port_taken = b"EADDRINUSE" in server.log_bytes()
-                    if not port_taken or attempt == START_ATTEMPTS:
+                    if not server.port_taken() or attempt == START_ATTEMPTS:
+                        hint = ""
+                        if STEADY_NO_BINARY in server.log_bytes():
+                            hint = (
+                                "\nnpm did not install Steady's native binary (the optional @stdy/cli-<platform> "
+                                "package): run `npm ci` without --omit=optional, on linux/darwin x64/arm64 or win32 x64."
+                            )
                         pytest.fail(
-                            f"Prism ({mode.name}) did not start: {problem}.\n"
+                            f"{server.describe()} did not start: {problem}.{hint}\n"
                             f"Log {server.log_path}:\n{server.log_tail()}",
                             pytrace=False,
                         )
-                    # Another process took the free port between our probe and Prism's bind.
-                    servers[mode.name] = launch(mode, log_dir, attempt + 1)
-        yield servers
-    finally:
+                    # Another process took the free port between our probe and the server's bind.
+                    servers[mode.name] = server_class.launch(mode, log_dir, attempt + 1)
+    except BaseException:
         for server in servers.values():
             server.stop()
+        raise
+    return servers
 
 
-@pytest.fixture(params=[mode.name for mode in MODES])
-def prism(request: pytest.FixtureRequest, prism_servers: dict[str, PrismServer]) -> PrismServer:
-    return prism_servers[request.param]
+@pytest.fixture(scope="session")
+def prism_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, MockServer]]:
+    _require("prism")
+    servers = _start_all("prism", tmp_path_factory.mktemp("prism-logs"))
+    yield servers
+    for server in servers.values():
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def steady_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, MockServer]]:
+    _require("steady")
+    servers = _start_all("steady", tmp_path_factory.mktemp("steady-logs"))
+    yield servers
+    for server in servers.values():
+        server.stop()
+
+
+def _servers_of(request: pytest.FixtureRequest, tool: str) -> dict[str, MockServer]:
+    # Looked up by name so a run that selects only one tool (`-k steady`) starts only that one.
+    servers: dict[str, MockServer] = request.getfixturevalue(f"{tool}_servers")
+    return servers
+
+
+@pytest.fixture(params=[mode.id for mode in MODES])
+def server(request: pytest.FixtureRequest) -> MockServer:
+    """Every mode of every tool: `prism-static`, …, `steady-seeded`, `steady-random`."""
+    mode = MODE_BY_ID[request.param]
+    return _servers_of(request, mode.tool)[mode.name]
+
+
+@pytest.fixture(params=TOOLS)
+def tool_server(request: pytest.FixtureRequest) -> MockServer:
+    """Each tool's first, deterministic mode: Prism static, Steady seeded."""
+    return next(iter(_servers_of(request, request.param).values()))
 
 
 @pytest.fixture
-def static_prism(prism_servers: dict[str, PrismServer]) -> PrismServer:
+def static_prism(prism_servers: dict[str, MockServer]) -> MockServer:
     return prism_servers["static"]
 
 
 @pytest.fixture
-async def api(prism: PrismServer) -> AsyncIterator[Conformance]:
-    async with harness_for(prism) as harness:
+def seeded_steady(steady_servers: dict[str, MockServer]) -> MockServer:
+    return steady_servers["seeded"]
+
+
+@pytest.fixture
+async def api(server: MockServer) -> AsyncIterator[Conformance]:
+    async with harness_for(server) as harness:
         yield harness
 
 
 @pytest.fixture
-async def static_api(static_prism: PrismServer) -> AsyncIterator[Conformance]:
-    async with harness_for(static_prism) as harness:
+async def tool_api(tool_server: MockServer) -> AsyncIterator[Conformance]:
+    async with harness_for(tool_server) as harness:
         yield harness

@@ -1,10 +1,11 @@
-"""Prism processes, a recording transport, and the checks every conformance test ends with.
+"""Mock servers (Prism, Steady), a recording transport, and the checks every conformance test ends with.
 
-Prism serves the spec's paths as written (`/batches`; the servers entry's `/v1` is not a
-prefix), answers 401 unless a bearer key is sent, and with `--errors` answers a request the
-spec forbids with 422 and a response it forbids with 500. A test hears Prism's objections two
-ways: every exchange its client made (status, `sl-violations` header) and Prism's log between
-two marker requests.
+Both serve the spec's paths as written (`/batches`; the servers entry's `/v1` is not a prefix)
+and check each request against the spec. Prism also demands a bearer key (401 without one) and,
+with `--errors`, answers a forbidden request with 422 and a forbidden response with 500. Steady
+reports every diagnostic in `X-Steady-*` response headers and its JSON log, and answers a
+structural fault (its E3xxx codes) with 400. A test hears objections two ways: every exchange
+its client made (status and headers) and the server's log between two marker requests.
 """
 
 from __future__ import annotations
@@ -22,21 +23,24 @@ from dataclasses import dataclass
 from email.message import Message
 from email.parser import BytesParser
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import httpx
 
-from batchtui.api import BatchClient, ClientConfig, RetryPolicy
+from batchtui.api.client import BatchClient, ClientConfig
+from batchtui.api.retry import RetryPolicy
 
 HERE = Path(__file__).resolve().parent
 REPO_ROOT = HERE.parents[1]
 SPEC = HERE / "batch-schemas.yaml"
 SHARED_SPEC = REPO_ROOT.parent / "shared" / "spec" / "batch-schemas.yaml"
-PRISM = REPO_ROOT / "node_modules" / ".bin" / "prism"
+NODE_BIN = REPO_ROOT / "node_modules" / ".bin"
+PRISM = NODE_BIN / "prism"
+STEADY = NODE_BIN / "steady"
 API_KEY = "sk-conformance-test"
 AUTH = {"Authorization": f"Bearer {API_KEY}"}
 
-# Raise BATCHTUI_CONFORMANCE_REPEATS for a longer soak of the random mode.
+# Raise BATCHTUI_CONFORMANCE_REPEATS for a longer soak of the random modes.
 RANDOM_REPEATS = int(os.environ.get("BATCHTUI_CONFORMANCE_REPEATS", "10"))
 STARTUP_SECONDS = 30.0
 LOG_SYNC_SECONDS = 10.0
@@ -44,7 +48,7 @@ POLL_SECONDS = 0.02
 START_ATTEMPTS = 3
 
 # Prism's words for a request or response the spec forbids (request-side, response-side, final verdict).
-VIOLATION_LINE = re.compile(
+PRISM_VIOLATION_LINE = re.compile(
     r"Violation:|did not pass the validation rules|Request terminated with error|\[VALIDATOR\].*\b(?:error|warning)\b"
 )
 ANSI = re.compile(rb"\x1b\[[0-9;]*m")
@@ -52,39 +56,89 @@ ANSI = re.compile(rb"\x1b\[[0-9;]*m")
 
 @dataclass(frozen=True)
 class Mode:
+    tool: str  # "prism" or "steady"
     name: str
     flags: tuple[str, ...]
-    # Static and seeded answers are the same on every call (Prism reseeds per request), so one call
-    # says it all; unseeded dynamic answers differ each time, so tests repeat their calls.
+    # Deterministic modes answer the same on every call (Prism reseeds per request, Steady too
+    # unless told -1), so one call says it all; random modes differ each time, so tests repeat.
+    deterministic: bool = True
     repeats: int = 1
 
     @property
-    def deterministic(self) -> bool:
-        return "--dynamic" not in self.flags or "--seed" in self.flags
+    def id(self) -> str:
+        return f"{self.tool}-{self.name}"
 
 
-MODES = (
-    Mode("static", ("--errors",)),
-    Mode("dynamic-seed-1", ("--errors", "--dynamic", "--seed", "batchtui-1")),
-    Mode("dynamic-seed-2", ("--errors", "--dynamic", "--seed", "batchtui-2")),
-    Mode("dynamic-seed-3", ("--errors", "--dynamic", "--seed", "batchtui-3")),
-    Mode("dynamic-random", ("--errors", "--dynamic"), repeats=RANDOM_REPEATS),
+PRISM_MODES = (
+    Mode("prism", "static", ("--errors",)),
+    Mode("prism", "dynamic-seed-1", ("--errors", "--dynamic", "--seed", "batchtui-1")),
+    Mode("prism", "dynamic-seed-2", ("--errors", "--dynamic", "--seed", "batchtui-2")),
+    Mode("prism", "dynamic-seed-3", ("--errors", "--dynamic", "--seed", "batchtui-3")),
+    Mode("prism", "dynamic-random", ("--errors", "--dynamic"), deterministic=False, repeats=RANDOM_REPEATS),
 )
+STEADY_MODES = (
+    # Steady's answers carry only the required fields; arrays have one item unless told otherwise.
+    Mode("steady", "seeded", ()),
+    Mode("steady", "empty-lists", ("--generator-array-size=0",)),
+    # Lists of 1-5 batches. (--generator-array-min=0 does not give 0-5: every list comes back empty.)
+    Mode(
+        "steady",
+        "random",
+        ("--generator-seed=-1", "--generator-array-max=5"),
+        deterministic=False,
+        repeats=RANDOM_REPEATS,
+    ),
+)
+MODES = PRISM_MODES + STEADY_MODES
+TOOLS = ("prism", "steady")
 
 
-# Prism processes
+# Server processes
 
 
 @dataclass
-class PrismServer:
+class MockServer:
+    """One mock server process on a loopback port, logging to a file."""
+
     mode: Mode
     port: int
     log_path: Path
     process: subprocess.Popen[bytes]
 
+    binary: ClassVar[Path]
+    label: ClassVar[str]
+    port_taken_words: ClassVar[bytes]
+
+    @classmethod
+    def command(cls, mode: Mode, port: int) -> list[str]:
+        raise NotImplementedError
+
+    @classmethod
+    def launch(cls, mode: Mode, log_dir: Path, attempt: int) -> MockServer:
+        port = _free_port()
+        log_path = log_dir / f"{mode.id}-{attempt}.log"
+        env = {**os.environ, "FORCE_COLOR": "0", "NO_COLOR": "1"}
+        with log_path.open("wb") as log:
+            process = subprocess.Popen(
+                cls.command(mode, port),
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                cwd=REPO_ROOT,
+                env=env,
+            )
+        return cls(mode, port, log_path, process)
+
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def tool(self) -> str:
+        return self.mode.tool
+
+    def describe(self) -> str:
+        return f"{self.label} ({self.mode.name})"
 
     def log_bytes(self) -> bytes:
         return ANSI.sub(b"", self.log_path.read_bytes())
@@ -93,11 +147,35 @@ class PrismServer:
         text = self.log_bytes().decode("utf-8", "replace")
         return "\n".join(text.splitlines()[-lines:])
 
-    def sync_log(self) -> int:
-        """Send a marker request and wait until Prism logged it; return where its line starts.
+    def port_taken(self) -> bool:
+        return self.port_taken_words in self.log_bytes()
 
-        Everything Prism logged for earlier requests is before that offset, so two markers
-        bracket exactly the lines of what happened between them.
+    def is_ours(self, response: httpx.Response) -> bool:
+        """Whether a probe's answer came from this kind of server (not another process on the port)."""
+        raise NotImplementedError
+
+    probe_path: ClassVar[str] = "/"
+
+    def wait_until_answering(self, deadline: float) -> None:
+        while True:
+            if self.process.poll() is not None:
+                raise ServerDidNotStart(f"exited with code {self.process.returncode}")
+            try:
+                response = httpx.get(f"{self.url}{self.probe_path}", timeout=1)
+            except httpx.TransportError:
+                pass
+            else:
+                if self.is_ours(response):
+                    return
+            if time.monotonic() > deadline:
+                raise ServerDidNotStart(f"not answering after {STARTUP_SECONDS:.0f} s")
+            time.sleep(POLL_SECONDS)
+
+    def sync_log(self) -> int:
+        """Send a marker request and wait until the server logged it; return where its line starts.
+
+        Everything logged for earlier requests is before that offset, so two markers bracket
+        exactly the lines of what happened between them.
         """
         marker = f"conformance-marker-{uuid.uuid4().hex}".encode()
         httpx.get(f"{self.url}/batches/{marker.decode()}", headers=AUTH, timeout=5)
@@ -108,12 +186,16 @@ class PrismServer:
             if found >= 0:
                 return log.rfind(b"\n", 0, found) + 1
             if time.monotonic() > deadline:
-                raise AssertionError(f"Prism ({self.mode.name}) never logged {marker.decode()}; log: {self.log_path}")
+                raise AssertionError(f"{self.describe()} never logged {marker.decode()}; log: {self.log_path}")
             time.sleep(POLL_SECONDS)
 
-    def violation_lines(self, start: int, end: int) -> list[str]:
-        text = self.log_bytes()[start:end].decode("utf-8", "replace")
-        return [line.strip() for line in text.splitlines() if VIOLATION_LINE.search(line)]
+    def exchange_objections(self, exchange: Exchange) -> list[str]:
+        """What the server said against one request in its answer (status, headers)."""
+        raise NotImplementedError
+
+    def log_objections(self, start: int, end: int) -> list[str]:
+        """What the server logged against the requests between two log offsets."""
+        raise NotImplementedError
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -125,7 +207,114 @@ class PrismServer:
                 self.process.wait(timeout=5)
 
 
-class PrismDidNotStart(Exception):
+class PrismServer(MockServer):
+    binary = PRISM
+    label = "Prism"
+    port_taken_words = b"EADDRINUSE"
+
+    @classmethod
+    def command(cls, mode: Mode, port: int) -> list[str]:
+        return [str(PRISM), "mock", str(SPEC), "-h", "127.0.0.1", "-p", str(port), *mode.flags]
+
+    def is_ours(self, response: httpx.Response) -> bool:
+        # Prism answers an unknown path with a problem+json naming its docs.
+        return "stoplight.io/prism" in response.text
+
+    def exchange_objections(self, exchange: Exchange) -> list[str]:
+        found = [exchange.describe()] if exchange.status_code >= 400 else []
+        if violations := exchange.headers.get("sl-violations"):
+            found.append(f"{exchange.describe()} sl-violations: {violations}")
+        return found
+
+    def log_objections(self, start: int, end: int) -> list[str]:
+        text = self.log_bytes()[start:end].decode("utf-8", "replace")
+        return [line.strip() for line in text.splitlines() if PRISM_VIOLATION_LINE.search(line)]
+
+
+class SteadyServer(MockServer):
+    """Steady with its JSON log: one record per request, each with the diagnostics it found.
+
+    Every diagnostic counts, not only those that make `X-Steady-Request-Valid: false`: Steady
+    calls a value outside `minimum`/`maxLength`/`pattern` a content note (E4xxx, info) and still
+    answers 200, but the client sent something the spec forbids.
+    """
+
+    binary = STEADY
+    label = "Steady"
+    port_taken_words = b"Address already in use"
+    probe_path = "/_x-steady/health"
+
+    @classmethod
+    def command(cls, mode: Mode, port: int) -> list[str]:
+        # --reject-on-sdk-error is the default in 0.22; said here so a change of default cannot
+        # turn a structural fault back into a 200 with only headers to tell.
+        return [
+            str(STEADY),
+            "--host",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "--log-format=json",
+            "--no-color",
+            "--reject-on-sdk-error=true",
+            *mode.flags,
+            str(SPEC),
+        ]
+
+    def is_ours(self, response: httpx.Response) -> bool:
+        try:
+            health = response.json()
+        except ValueError:
+            return False
+        return isinstance(health, dict) and health.get("status") == "healthy" and "version" in health
+
+    def log_records(self, start: int = 0, end: int | None = None) -> list[dict[str, Any]]:
+        """The log's JSON records; a line that is not one is kept as {"unparsed": line}."""
+        records = []
+        for line in self.log_bytes()[start:end].decode("utf-8", "replace").splitlines():
+            if not line.strip():
+                continue
+            try:
+                records.append(json.loads(line))
+            except ValueError:
+                records.append({"unparsed": line})
+        return records
+
+    def exchange_objections(self, exchange: Exchange) -> list[str]:
+        headers = exchange.headers
+        count = headers.get("x-steady-error-count")
+        valid = headers.get("x-steady-request-valid")
+        if count is None or valid is None:
+            return [f"{exchange.describe()} carries no X-Steady verdict (not Steady answering?)"]
+        found = [exchange.describe()] if exchange.status_code >= 400 else []
+        if valid != "true" or count != "0":
+            diagnostics = "; ".join(
+                f"{headers.get(f'x-steady-error-{n}-code')} {headers.get(f'x-steady-error-{n}-path')}: "
+                f"{headers.get(f'x-steady-error-{n}-message')}"
+                for n in range(1, int(count) + 1)
+            )
+            found.append(f"{exchange.describe()} X-Steady-Request-Valid: {valid}, {count} diagnostics: {diagnostics}")
+        return found
+
+    def log_objections(self, start: int, end: int) -> list[str]:
+        found = []
+        for record in self.log_records(start, end):
+            if "unparsed" in record:
+                found.append(f"log line that is not JSON: {record['unparsed']}")
+                continue
+            request = record.get("request", {})
+            where = f"{request.get('method')} {request.get('path')}{request.get('query', '')}"
+            found += [
+                f"[log] {where}: {d.get('code')} {d.get('requestPath')}: {d.get('message')} ({d.get('severity')})"
+                for d in record.get("diagnostics", [])
+            ]
+        return found
+
+
+SERVER_CLASSES: dict[str, type[MockServer]] = {"prism": PrismServer, "steady": SteadyServer}
+
+
+class ServerDidNotStart(Exception):
     pass
 
 
@@ -133,35 +322,6 @@ def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def launch(mode: Mode, log_dir: Path, attempt: int) -> PrismServer:
-    port = _free_port()
-    log_path = log_dir / f"prism-{mode.name}-{attempt}.log"
-    command = [str(PRISM), "mock", str(SPEC), "-h", "127.0.0.1", "-p", str(port), *mode.flags]
-    env = {**os.environ, "FORCE_COLOR": "0", "NO_COLOR": "1"}
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, cwd=REPO_ROOT, env=env
-        )
-    return PrismServer(mode, port, log_path, process)
-
-
-def wait_until_answering(server: PrismServer, deadline: float) -> None:
-    """Poll until the port answers with a Prism error page (so it is ours, not another process)."""
-    while True:
-        if server.process.poll() is not None:
-            raise PrismDidNotStart(f"exited with code {server.process.returncode}")
-        try:
-            response = httpx.get(f"{server.url}/", timeout=1)
-        except httpx.TransportError:
-            pass
-        else:
-            if "stoplight.io/prism" in response.text:
-                return
-        if time.monotonic() > deadline:
-            raise PrismDidNotStart(f"not answering after {STARTUP_SECONDS:.0f} s")
-        time.sleep(POLL_SECONDS)
 
 
 # What the client sent and got
@@ -178,15 +338,11 @@ class Exchange:
         assert self.body is not None
         return json.loads(self.body)
 
-    @property
-    def violations_header(self) -> str | None:
-        return self.headers.get("sl-violations")
-
     def describe(self) -> str:
         return f"{self.request.method} {self.request.url.raw_path.decode()} -> {self.status_code}"
 
     def form_parts(self) -> dict[str, Message]:
-        """The multipart body's parts by field name (Prism ignores fields the spec does not list)."""
+        """The multipart body's parts by field name (Prism ignores fields the spec does not list; Steady does not)."""
         head = f"Content-Type: {self.request.headers['content-type']}\r\n\r\n".encode()
         message = BytesParser().parsebytes(head + self.request.content)
         assert message.is_multipart(), "not a multipart body"
@@ -213,10 +369,14 @@ class RecordingTransport(httpx.AsyncBaseTransport):
         if request.url.path.endswith("/content"):
             self.exchanges.append(Exchange(request, response.status_code, response.headers, None))
             return response
-        body = await response.aread()
+        # The bytes as sent (Steady gzips when asked): the client gets them to decode itself, the
+        # record keeps them decoded (a Response built from bytes decodes per Content-Encoding).
+        raw = b"".join([chunk async for chunk in response.aiter_raw()])
+        await response.aclose()
+        body = httpx.Response(response.status_code, headers=response.headers, content=raw).content
         self.exchanges.append(Exchange(request, response.status_code, response.headers, body))
         return httpx.Response(
-            response.status_code, headers=response.headers, content=body, extensions=response.extensions
+            response.status_code, headers=response.headers, content=raw, extensions=response.extensions
         )
 
     async def aclose(self) -> None:
@@ -225,9 +385,9 @@ class RecordingTransport(httpx.AsyncBaseTransport):
 
 @dataclass
 class Conformance:
-    """One test's client, wired to one Prism, with both ways of hearing what Prism objected to."""
+    """One test's client, wired to one mock server, with both ways of hearing what it objected to."""
 
-    server: PrismServer
+    server: MockServer
     client: BatchClient
     transport: RecordingTransport
     log_start: int
@@ -235,6 +395,10 @@ class Conformance:
     @property
     def mode(self) -> Mode:
         return self.server.mode
+
+    @property
+    def tool(self) -> str:
+        return self.server.tool
 
     @property
     def exchanges(self) -> list[Exchange]:
@@ -246,25 +410,28 @@ class Conformance:
                 return exchange
         raise AssertionError(f"no {method} …{path_suffix} among {[e.describe() for e in self.exchanges]}")
 
+    def heard_in_answers(self) -> list[str]:
+        return [line for exchange in self.exchanges for line in self.server.exchange_objections(exchange)]
+
+    def heard_in_log(self) -> list[str]:
+        return self.server.log_objections(self.log_start, self.server.sync_log())
+
     def objections(self) -> list[str]:
-        """Everything Prism said against this test's traffic: error statuses, violation headers, log lines."""
-        found = [e.describe() for e in self.exchanges if e.status_code >= 400]
-        found += [f"{e.describe()} sl-violations: {e.violations_header}" for e in self.exchanges if e.violations_header]
-        found += self.server.violation_lines(self.log_start, self.server.sync_log())
-        return found
+        """Everything the server said against this test's traffic, in its answers and its log."""
+        return self.heard_in_answers() + self.heard_in_log()
 
     def assert_conformant(self) -> None:
         assert self.exchanges, "the test made no request"
         objections = self.objections()
         assert not objections, (
-            f"Prism ({self.mode.name}) objected:\n  " + "\n  ".join(objections) + f"\nlog: {self.server.log_path}"
+            f"{self.server.describe()} objected:\n  " + "\n  ".join(objections) + f"\nlog: {self.server.log_path}"
         )
 
 
 @asynccontextmanager
-async def harness_for(server: PrismServer, api_key: str | None = API_KEY) -> AsyncIterator[Conformance]:
+async def harness_for(server: MockServer, api_key: str | None = API_KEY) -> AsyncIterator[Conformance]:
     transport = RecordingTransport()
-    # No retries: a 422 or 500 from Prism must surface, not be retried into something else.
+    # No retries: a 4xx or 500 from the mock must surface, not be retried into something else.
     config = ClientConfig(api_key=api_key, base_url=server.url, retry=RetryPolicy(max_retries=0))
     client = BatchClient(config, transport=transport)
     try:

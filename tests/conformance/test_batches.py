@@ -1,4 +1,4 @@
-"""Every batch call the client makes, against every Prism mode: spec-valid requests, spec responses read whole."""
+"""Every batch call the client makes, against every Prism and Steady mode: spec-valid requests, spec responses read whole."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
-from batchtui.api import Batch, BatchPage, PaginationStalledError
-from batchtui.api.models import BATCH_ENDPOINTS
+from batchtui.api.endpoints import BATCH_ENDPOINTS
+from batchtui.api.errors import PaginationStalledError
+from batchtui.api.models import Batch, BatchPage
 
 from .harness import Conformance, assert_kept
 

@@ -1,10 +1,10 @@
-"""The spec copy in this directory: in step with the shared one, and served whole by Prism."""
+"""The spec copy in this directory: in step with the shared one, served whole by Prism, loaded clean by Steady."""
 
 from __future__ import annotations
 
 import re
 
-from .harness import SHARED_SPEC, SPEC, PrismServer
+from .harness import SHARED_SPEC, SPEC, PrismServer, SteadyServer
 
 # Every operation the client calls, as Prism lists it at start-up (path parameters as '*').
 CLIENT_OPERATIONS = {
@@ -46,3 +46,13 @@ def test_spec_copy_matches_the_shared_spec(static_prism: PrismServer) -> None:
         assert re.search(r"openai/openai-openapi .*@ [0-9a-f]{40}", head), "the copy lost its provenance header"
         assert re.search(r"^openapi: 3\.", SPEC.read_text(encoding="utf-8"), re.MULTILINE)
         assert operations_prism_serves(static_prism) >= CLIENT_OPERATIONS
+
+
+def test_steady_loads_the_spec_copy_without_diagnostics(seeded_steady: SteadyServer) -> None:
+    # Steady checks the spec itself at start-up (its E1xxx codes: unresolved $ref, impossible
+    # constraints, …); a finding there would make its request verdicts doubtful.
+    startup = next(record for record in seeded_steady.log_records() if record.get("type") == "startup")
+    assert startup["diagnostics"] == [], startup["diagnostics"]
+    assert startup["spec"]["endpointCount"] >= len(CLIENT_OPERATIONS)
+    assert startup["server"]["url"] == seeded_steady.url
+    assert startup["server"]["rejectOnSdkError"] is True
