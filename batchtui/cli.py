@@ -9,9 +9,10 @@ from collections.abc import Mapping, Sequence
 from typing import TextIO
 
 from batchtui import __version__
-from batchtui.config import ConfigError, Settings, load_settings
+from batchtui.config import MAX_PAGE_SIZE, MIN_PAGE_SIZE, ConfigError, Settings, load_settings
 
 EXIT_USAGE = 2
+MAX_QUOTED = 40  # characters of a bad flag value quoted back in a message
 
 DESCRIPTION = """\
 A keyboard-first terminal dashboard for the OpenAI Batch API and the servers
@@ -27,18 +28,36 @@ batchtui --demo
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         # argparse's own wording, minus the usage block that buries the one line that matters.
-        self.exit(EXIT_USAGE, f"batchtui: {message}\nTry 'batchtui --help'.\n")
+        self.exit(EXIT_USAGE, f"batchtui: {one_line(message)}\nTry 'batchtui --help'.\n")
 
 
-def _number(kind: type, name: str):
-    def parse(text: str):
-        try:
-            return kind(text)
-        except ValueError:
-            noun = "a whole number" if kind is int else "a number"
-            raise argparse.ArgumentTypeError(f"{name} needs {noun}, not {text!r}") from None
+def one_line(text: str) -> str:
+    """Text quoted from the user on one printable line: line breaks and undecodable bytes as escapes."""
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
 
-    return parse
+
+def _quoted(text: str) -> str:
+    return repr(text if len(text) <= MAX_QUOTED else f"{text[:MAX_QUOTED]}…")
+
+
+def _page_size(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        digits = text.strip().lstrip("+-")
+        if digits.isdecimal():
+            # Python refuses to parse more than 4300 digits; such a number is out of range anyway.
+            raise argparse.ArgumentTypeError(
+                f"--page-size must be between {MIN_PAGE_SIZE} and {MAX_PAGE_SIZE}, not a number of {len(digits)} digits"
+            ) from None
+        raise argparse.ArgumentTypeError(f"--page-size needs a whole number, not {_quoted(text)}") from None
+
+
+def _refresh(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--refresh needs a number, not {_quoted(text)}") from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -87,14 +106,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--refresh",
-        type=_number(float, "--refresh"),
+        type=_refresh,
         default=5.0,
         metavar="SECONDS",
         help="seconds between automatic refreshes, 1-3600 (default 5)",
     )
     parser.add_argument(
         "--page-size",
-        type=_number(int, "--page-size"),
+        type=_page_size,
         default=20,
         metavar="N",
         help="batches per page, 1-100 (default 20)",
@@ -138,7 +157,7 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     try:
         settings = parse_settings(args, os.environ if environ is None else environ)
     except ConfigError as error:
-        print(f"batchtui: {error}", file=sys.stderr)
+        print(f"batchtui: {one_line(str(error))}", file=sys.stderr)
         return EXIT_USAGE
     problem = terminal_problem(sys.stdin, sys.__stderr__)
     if problem:

@@ -248,6 +248,29 @@ def test_a_value_that_cannot_be_sent_is_one_line_naming_its_place(
     assert err.endswith(", so it cannot be sent to the server; check what was pasted into it.\n")
 
 
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (
+            ["--page-size", "9" * 5000],
+            "argument --page-size: --page-size must be between 1 and 100, not a number of 5000 digits",
+        ),
+        (["--page-size", "1\n2"], "argument --page-size: --page-size needs a whole number, not '1\\n2'"),
+        (["--page-size", "x" * 100], "argument --page-size: --page-size needs a whole number, not '" + "x" * 40 + "…'"),
+        (["--refresh", "5\x1b[2J"], "argument --refresh: --refresh needs a number, not '5\\x1b[2J'"),
+        (["\udcff\nfake line"], "unrecognized arguments: \\udcff\\nfake line"),
+        (["--org"], "argument --org: expected one argument"),
+    ],
+)
+def test_a_flag_argparse_refuses_is_one_escaped_line_and_the_hint(
+    argv: list[str], expected: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(argv, {"OPENAI_API_KEY": KEY}) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.splitlines() == [f"batchtui: {expected}", "Try 'batchtui --help'."]
+
+
 def test_non_utf8_bytes_in_argv_through_the_console_script() -> None:
     script = Path(sys.executable).with_name("batchtui")
     result = subprocess.run(
