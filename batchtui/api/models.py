@@ -16,22 +16,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
-# The endpoints POST /batches accepts: one list, kept with the other input-file rules.
-from batchtui.jsonl.limits import BATCH_ENDPOINTS  # noqa: F401
-
-KNOWN_STATUSES = (
-    "validating",
-    "failed",
-    "in_progress",
-    "finalizing",
-    "completed",
-    "expired",
-    "cancelling",
-    "cancelled",
-)
-TERMINAL_STATUSES = frozenset({"failed", "completed", "expired", "cancelled"})
-CANCELLABLE_STATUSES = frozenset({"validating", "in_progress", "finalizing"})
-
+from batchtui.api import statuses
 
 _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
@@ -203,15 +188,15 @@ class Batch(_Lenient):
 
     @property
     def is_terminal(self) -> bool:
-        return self.status in TERMINAL_STATUSES
+        return self.status in statuses.TERMINAL
 
     @property
     def is_cancellable(self) -> bool:
-        return self.status in CANCELLABLE_STATUSES
+        return self.status in statuses.CANCELLABLE
 
     @property
     def is_known_status(self) -> bool:
-        return self.status in KNOWN_STATUSES
+        return self.status in statuses.KNOWN
 
     @property
     def extra_fields(self) -> dict[str, Any]:

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from batchtui.jsonl.limits import BATCH_ENDPOINTS, DEFAULT_LIMITS, EMBEDDINGS_ENDPOINT, InputLimits, byte_size
+from batchtui.api.endpoints import BATCH_ENDPOINTS, EMBEDDINGS_ENDPOINT
+from batchtui.jsonl.limits import DEFAULT_LIMITS, InputLimits, byte_size
 from batchtui.jsonl.line_reader import LineError, Progress, RawLine, iter_lines, json_type_name, parse_line
 
 # A file with no newline must not be read whole just to pre-fill a form.

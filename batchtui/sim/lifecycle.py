@@ -10,6 +10,7 @@ import math
 import re
 from dataclasses import dataclass
 
+# Its own copy, not batchtui.api.statuses: the simulator plays the server and must not share the client's view.
 CANCELLABLE = frozenset({"validating", "in_progress", "finalizing"})
 
 _WINDOW = re.compile(r"([1-9]\d*)([hd])")

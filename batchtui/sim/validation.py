@@ -9,6 +9,7 @@ from batchtui.sim.errors import ApiError, shorten
 from batchtui.sim.lifecycle import window_seconds
 from batchtui.sim.multipart import FormPart
 
+# Its own copy, not batchtui.api.endpoints: the simulator plays the server and must not share the client's view.
 CREATE_ENDPOINTS = (
     "/v1/responses",
     "/v1/chat/completions",

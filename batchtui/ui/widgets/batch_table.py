@@ -9,6 +9,7 @@ from textual.binding import Binding
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable
 
+from batchtui.api.endpoints import ENDPOINT_NAMES
 from batchtui.api.models import Batch
 from batchtui.ui.formatting import age, metadata_summary, progress_cell, safe_text
 
@@ -50,19 +51,6 @@ def status_text(status: str, theme: Mapping[str, str], width: int | None = None)
         f"bold {theme.get(variable, '')}".strip() if status in ("in_progress", "failed") else theme.get(variable, "")
     )
     return safe_text(status, style=style, width=width)
-
-
-# What people call each endpoint; anything else is shown as sent.
-ENDPOINT_NAMES: Mapping[str, str] = {
-    "/v1/chat/completions": "chat",
-    "/v1/responses": "responses",
-    "/v1/embeddings": "embeddings",
-    "/v1/completions": "completions",
-    "/v1/moderations": "moderations",
-    "/v1/images/generations": "images",
-    "/v1/images/edits": "image edits",
-    "/v1/videos": "videos",
-}
 
 
 def short_endpoint(endpoint: str) -> str:
