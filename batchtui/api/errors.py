@@ -56,6 +56,14 @@ class PaginationStalledError(BatchAPIError):
     """has_more stayed true but the cursor stopped advancing: the server is looping."""
 
 
+class AmbiguousCreateError(BatchAPIError):
+    """The create request was sent but its answer was lost: a batch may or may not exist."""
+
+    def __init__(self, message: str, *, input_file_id: str) -> None:
+        super().__init__(message)
+        self.input_file_id = input_file_id
+
+
 class RedirectRefusedError(BatchAPIError):
     """The server redirected somewhere the API key must not be sent."""
 

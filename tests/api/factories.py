@@ -7,8 +7,9 @@ from typing import Any
 
 import httpx
 
-from batchtui.api.client import BatchClient, ClientConfig, RetryNotice
+from batchtui.api.client import BatchClient, ClientConfig
 from batchtui.api.retry import RetryPolicy
+from batchtui.api.sender import RetryNotice
 
 # Recognisable, so a leak shows up in any text; never a real key.
 KEY = "sk-test-SECRET-4f9a1c"

@@ -333,7 +333,8 @@ def test_every_status_error_subclasses_the_base() -> None:
 async def test_a_5xx_on_create_is_ambiguous_not_a_plain_failure():
     import httpx
 
-    from batchtui.api.client import AmbiguousCreateError, BatchClient, ClientConfig
+    from batchtui.api.client import BatchClient, ClientConfig
+    from batchtui.api.errors import AmbiguousCreateError
 
     sent = []
 

@@ -12,9 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from batchtui.api.client import BatchClient, ClientConfig, _Answer
+from batchtui.api.client import BatchClient, ClientConfig
 from batchtui.api.errors import InvalidResponseError
 from batchtui.api.models import Batch, BatchPage
+from batchtui.api.response_parsing import Answer
 from tests.api.factories import KEY, batch_json
 
 # Strings servers have been seen to send, plus the ones that break naive parsers.
@@ -138,7 +139,7 @@ def client() -> Iterator[BatchClient]:
 @given(payload=page_payloads())
 def test_parse_page_raises_only_invalid_response_error(client: BatchClient, payload: Any) -> None:
     try:
-        page = client._parse_page(_Answer(payload, "req_fuzz"))
+        page = client._parse_page(Answer(payload, "req_fuzz"))
     except InvalidResponseError as error:
         assert KEY not in error.details()
         assert error.request_id == "req_fuzz"

@@ -10,8 +10,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from batchtui.api.client import AmbiguousCreateError, BatchClient, RetryNotice
+from batchtui.api.client import BatchClient
 from batchtui.api.errors import (
+    AmbiguousCreateError,
     APIConnectionError,
     APIStatusError,
     APITimeoutError,
@@ -19,6 +20,7 @@ from batchtui.api.errors import (
     RateLimitError,
 )
 from batchtui.api.retry import RetryPolicy, server_requested_wait
+from batchtui.api.sender import RetryNotice
 from tests.api.factories import Recorder, RecordingSleep, api_error, batch_json, file_json, make_client, page_json
 
 Operation = Callable[[BatchClient], Awaitable[object]]

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from rich.text import Text
 
-from batchtui.api.client import RetryNotice
 from batchtui.api.errors import BatchAPIError, describe
+from batchtui.api.sender import RetryNotice
 from batchtui.ui.formatting import clean, local_time, relative, truncate
 from batchtui.ui.pager import Pager
 

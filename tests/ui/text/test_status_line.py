@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from batchtui.api.client import RetryNotice
 from batchtui.api.errors import APIConnectionError
 from batchtui.api.models import BatchPage
+from batchtui.api.sender import RetryNotice
 from batchtui.ui.pager import FIRST_PAGE, Pager
 from batchtui.ui.text.status_line import FetchStatus, fetch_info, page_info
 from tests.api.factories import page_json
