@@ -37,7 +37,7 @@ class RetryPolicy:
 
     def backoff(self, retry_number: int) -> float:
         """Our own wait before retry number `retry_number` (0-based)."""
-        return min(self.initial_delay * (2**retry_number), self.max_delay) * self.jitter()
+        return min(self.initial_delay * 2.0**retry_number, self.max_delay) * self.jitter()
 
     def delay(self, retry_number: int, headers: Mapping[str, str] | None = None, now: float | None = None) -> float:
         server_wait = server_requested_wait(headers or {}, now=now)
@@ -72,8 +72,6 @@ def _parse_retry_after(raw: str, now: float | None) -> float | None:
     try:
         moment = email.utils.parsedate_to_datetime(raw)
     except (TypeError, ValueError, IndexError):
-        return None
-    if moment is None:
         return None
     current = time.time() if now is None else now
     return max(0.0, moment.timestamp() - current)

@@ -168,8 +168,9 @@ def _failure(record: dict[str, Any], response: dict[str, Any], status: int | Non
 def _error_fields(error: Any, *, fallback_code: str) -> tuple[str, str]:
     if isinstance(error, dict):
         names = [value for value in (error.get("code"), error.get("type")) if value and isinstance(value, str)]
-        message = error.get("message") if isinstance(error.get("message"), str) else ""
-        return (names or [fallback_code])[0], one_line(message, ERROR_MESSAGE_LENGTH)
+        message = error.get("message")
+        words = message if isinstance(message, str) else ""
+        return (names or [fallback_code])[0], one_line(words, ERROR_MESSAGE_LENGTH)
     # Proxies answer with HTML or plain text instead of an error object.
     text = error if isinstance(error, str) else ("" if error is None else str(error))
     return fallback_code, one_line(text, ERROR_MESSAGE_LENGTH)

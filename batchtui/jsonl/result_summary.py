@@ -66,8 +66,9 @@ def _chat_completion(body: dict[str, Any]) -> str:
 
 def _response(body: dict[str, Any]) -> str:
     # `output_text` is an SDK convenience, but some servers put it in the JSON too.
-    if _text(body.get("output_text")):
-        return body["output_text"]
+    output_text = _text(body.get("output_text"))
+    if output_text:
+        return output_text
     texts: list[str] = []
     calls: list[str] = []
     for item in _items(body.get("output")):
