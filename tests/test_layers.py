@@ -1,4 +1,7 @@
-"""Dependencies point one way: cli -> ui -> api; sim and jsonl stand beside api and never reach the UI."""
+"""Dependencies point one way: cli -> ui -> (api, store, jsonl); sim stands beside them and none reaches the UI.
+
+jsonl may use the two fact modules of api (statuses, endpoints); api imports nothing of its neighbours.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +16,15 @@ import batchtui
 
 PACKAGE = Path(batchtui.__file__).resolve().parent
 UI = ("textual", "batchtui.ui")
+API_MUST_NOT_IMPORT = (
+    "batchtui.jsonl",
+    "batchtui.ui",
+    "batchtui.sim",
+    "batchtui.config",
+    "batchtui.cli",
+    "batchtui.demo",
+    "batchtui.store",
+)
 
 
 def module_name(path: Path) -> str:
@@ -55,22 +67,34 @@ def _is_dynamic_import(func: ast.expr) -> bool:
 
 
 def files_under(subpackage: str) -> list[Path]:
-    files = sorted((PACKAGE / subpackage).rglob("*.py"))
-    assert files, f"nothing found under batchtui/{subpackage}"
-    return files
+    """Every module of a subpackage; none yet for one still to be written, so its rules hold from its first file."""
+    return sorted((PACKAGE / subpackage).rglob("*.py"))
+
+
+def is_under(name: str, forbidden: tuple[str, ...]) -> bool:
+    return any(name == prefix or name.startswith(prefix + ".") for prefix in forbidden)
 
 
 def violations(subpackage: str, forbidden: tuple[str, ...]) -> list[str]:
     found = []
     for path in files_under(subpackage):
         for line, name in imports_of(path):
-            if any(name == prefix or name.startswith(prefix + ".") for prefix in forbidden):
+            if is_under(name, forbidden):
                 found.append(f"{path.relative_to(PACKAGE.parent)}:{line} imports {name}")
     return found
 
 
+def modules_loaded_by(imports: str) -> set[str]:
+    """What a fresh interpreter holds after running `imports`."""
+    probe = f"import sys\n{imports}\nprint('\\n'.join(sys.modules))\n"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return set(result.stdout.split())
+
+
 def test_the_import_scanner_sees_imports() -> None:
     # Guards the checks below against passing because they look at nothing.
+    assert all(files_under(subpackage) for subpackage in ("api", "sim", "jsonl", "ui"))
     names = {name for _, name in imports_of(PACKAGE / "api" / "client.py")}
     assert {"httpx", "batchtui.api.errors", "batchtui.api.models", "batchtui"} <= names
     app_names = {name for _, name in imports_of(PACKAGE / "ui" / "app.py")}
@@ -87,7 +111,7 @@ def test_the_scanner_resolves_relative_and_dynamic_imports() -> None:
     assert {"batchtui.ui", "batchtui.ui.app", "batchtui.api.models", "textual.widgets"} <= names
 
 
-@pytest.mark.parametrize("subpackage", ["api", "sim", "jsonl"])
+@pytest.mark.parametrize("subpackage", ["api", "sim", "jsonl", "store"])
 def test_core_packages_never_import_the_ui(subpackage: str) -> None:
     assert violations(subpackage, UI) == []
 
@@ -97,22 +121,43 @@ def test_sim_imports_nothing_from_api_or_ui() -> None:
 
 
 def test_api_imports_nothing_above_or_beside_it() -> None:
-    assert violations("api", ("rich", "batchtui.cli", "batchtui.config", "batchtui.demo", "batchtui.sim")) == []
+    assert violations("api", ("rich", *API_MUST_NOT_IMPORT)) == []
+
+
+def test_the_api_check_catches_a_re_export_from_jsonl() -> None:
+    # The line api/models.py once had: jsonl depends on api's facts, never the other way round.
+    old_re_export = "from batchtui.jsonl.limits import BATCH_ENDPOINTS  # noqa: F401\n"
+    names = [name for _, name in imports_in(old_re_export, "batchtui.api")]
+    assert names and all(is_under(name, API_MUST_NOT_IMPORT) for name in names)
+
+
+def test_importing_every_api_module_loads_nothing_beside_it() -> None:
+    modules = sorted(module_name(path) for path in files_under("api"))
+    loaded = modules_loaded_by("\n".join(f"import {name}" for name in modules))
+    assert set(modules) <= loaded
+    assert sorted(name for name in loaded if is_under(name, (*API_MUST_NOT_IMPORT, "textual"))) == []
+
+
+def test_the_fact_modules_load_no_network_code() -> None:
+    # jsonl and the store may use them only because they load nothing else of batchtui.api.
+    loaded = modules_loaded_by("import batchtui.api.statuses, batchtui.api.endpoints")
+    assert sorted(name for name in loaded if is_under(name, ("httpx", "httpcore", "pydantic", "batchtui.api"))) == [
+        "batchtui.api",
+        "batchtui.api.endpoints",
+        "batchtui.api.statuses",
+    ]
+
+
+def test_store_imports_neither_textual_nor_httpx_nor_the_ui() -> None:
+    assert violations("store", ("textual", "httpx", "batchtui.ui")) == []
 
 
 def test_importing_the_service_layer_loads_no_ui() -> None:
-    probe = (
-        "import sys\n"
-        "import batchtui.api, batchtui.api.client, batchtui.config, batchtui.cli, batchtui.sim, batchtui.jsonl\n"
-        "loaded = sorted(m for m in sys.modules if m.split('.')[0] == 'textual' or m.startswith('batchtui.ui'))\n"
-        "print(','.join(loaded))\n"
+    loaded = modules_loaded_by(
+        "import batchtui.api.client, batchtui.config, batchtui.cli, batchtui.sim, batchtui.jsonl"
     )
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == ""
+    assert sorted(name for name in loaded if is_under(name, UI)) == []
 
 
 def test_the_import_probe_would_notice_textual() -> None:
-    probe = "import sys\nimport batchtui.ui.app\nprint('textual' in sys.modules)\n"
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
-    assert result.stdout.strip() == "True", result.stderr
+    assert "textual" in modules_loaded_by("import batchtui.ui.app")
