@@ -1,7 +1,11 @@
-"""The one source of 'now' for the UI, replaceable in tests so ages and snapshots are deterministic."""
+"""The one source of 'now', for the UI and the simulator alike; a manual clock replaces it in tests.
+
+Standard library only: the simulator runs on its own and imports this too.
+"""
 
 from __future__ import annotations
 
+import threading
 import time
 from typing import Protocol
 
@@ -17,14 +21,21 @@ class SystemClock:
         return time.time()
 
 
-class FixedClock:
-    """A clock that only moves when told to."""
+class ManualClock:
+    """A clock that moves only when told to, so ages, snapshots and lifecycles need no sleeping."""
 
-    def __init__(self, start: float) -> None:
-        self._now = start
+    def __init__(self, start: float = 1_764_000_000.0) -> None:
+        self._now = float(start)
+        # The simulator reads the clock from its request threads while a test advances it.
+        self._lock = threading.Lock()
 
     def now(self) -> float:
-        return self._now
+        with self._lock:
+            return self._now
 
-    def advance(self, seconds: float) -> None:
-        self._now += seconds
+    def advance(self, seconds: float) -> float:
+        if seconds < 0:
+            raise ValueError("a ManualClock only moves forward")
+        with self._lock:
+            self._now += seconds
+            return self._now

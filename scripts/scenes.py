@@ -12,9 +12,9 @@ import tempfile
 import time
 from dataclasses import dataclass
 
-from batchtui.clock import FixedClock
+from batchtui.clock import ManualClock
 from batchtui.config import Settings
-from batchtui.sim import ManualClock, SimConfig, Simulator
+from batchtui.sim import SimConfig, Simulator
 from batchtui.ui.app import BatchApp
 from batchtui.ui.file_cache import CACHE_ENV
 
@@ -60,7 +60,7 @@ def scene_simulator() -> Simulator:
 
 def scene_app(base_url: str) -> BatchApp:
     settings = Settings(api_key=SCENE_KEY, base_url=base_url, refresh_seconds=5.0, page_size=20)
-    return BatchApp(settings, clock=FixedClock(SCENE_TIME), server_label=SCENE_LABEL)
+    return BatchApp(settings, clock=ManualClock(SCENE_TIME), server_label=SCENE_LABEL)
 
 
 async def settle(pilot) -> None:

@@ -3,7 +3,7 @@
 Server side only: it imports neither textual nor batchtui.ui nor batchtui.api.
 """
 
-from batchtui.sim.clock import Clock, ManualClock, WallClock
+from batchtui.clock import Clock, ManualClock, SystemClock
 from batchtui.sim.config import SimConfig
 from batchtui.sim.faults import FaultConfig, FaultKind
 from batchtui.sim.request_log import RecordedRequest
@@ -17,5 +17,5 @@ __all__ = [
     "RecordedRequest",
     "SimConfig",
     "Simulator",
-    "WallClock",
+    "SystemClock",
 ]

@@ -6,7 +6,7 @@ import signal
 import threading
 from types import TracebackType
 
-from batchtui.sim.clock import Clock, WallClock
+from batchtui.clock import Clock, SystemClock
 from batchtui.sim.config import SimConfig
 from batchtui.sim.faults import FaultConfig, FaultInjector
 from batchtui.sim.request_log import RecordedRequest, RequestLog
@@ -18,7 +18,7 @@ from batchtui.sim.store import Store
 class Simulator:
     def __init__(self, config: SimConfig | None = None, clock: Clock | None = None) -> None:
         self.config = config or SimConfig()
-        self.clock: Clock = clock or WallClock()
+        self.clock: Clock = clock or SystemClock()
         self._store = Store(self.config, self.clock)
         self._log = RequestLog()
         self._dispatcher = Dispatcher(self._store, self.config.api_key)

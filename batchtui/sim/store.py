@@ -7,8 +7,8 @@ import random
 import threading
 from collections.abc import Iterator
 
+from batchtui.clock import Clock
 from batchtui.sim import demo_data, validation
-from batchtui.sim.clock import Clock
 from batchtui.sim.config import SimConfig
 from batchtui.sim.errors import ApiError, not_found, shorten
 from batchtui.sim.files import (

@@ -4,7 +4,7 @@ import pytest
 
 from batchtui.api.client import BatchClient, ClientConfig
 from batchtui.api.retry import RetryPolicy
-from batchtui.clock import FixedClock
+from batchtui.clock import ManualClock
 from batchtui.config import Settings
 from batchtui.ui.app import BatchApp
 from tests.ui.fake_api import NOW, FakeAPI, make_batch
@@ -28,7 +28,7 @@ def make_app(fake_api: FakeAPI):
         settings = Settings(
             api_key=FAKE_KEY, base_url="http://fake.test/v1", page_size=page_size, refresh_seconds=refresh
         )
-        return BatchApp(settings, client=client, clock=FixedClock(NOW))
+        return BatchApp(settings, client=client, clock=ManualClock(NOW))
 
     return build
 

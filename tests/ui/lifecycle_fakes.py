@@ -12,7 +12,7 @@ import httpx
 
 from batchtui.api.client import BatchClient, ClientConfig
 from batchtui.api.retry import RetryPolicy
-from batchtui.clock import FixedClock
+from batchtui.clock import ManualClock
 from batchtui.config import Settings
 from batchtui.ui.app import BatchApp
 from tests.ui.conftest import FAKE_KEY
@@ -126,7 +126,7 @@ def lifecycle_app(api: LifecycleAPI, *, page_size: int = 20) -> BatchApp:
         transport=api.transport(),
     )
     settings = Settings(api_key=FAKE_KEY, base_url="http://fake.test/v1", page_size=page_size, refresh_seconds=3600.0)
-    return BatchApp(settings, client=client, clock=FixedClock(NOW))
+    return BatchApp(settings, client=client, clock=ManualClock(NOW))
 
 
 def result_line(custom_id: str, status: int | None = 200, *, text: str = "fine", error: dict | None = None) -> dict:

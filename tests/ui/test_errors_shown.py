@@ -13,7 +13,7 @@ import pytest
 
 from batchtui.api.client import BatchClient, ClientConfig
 from batchtui.api.retry import RetryPolicy
-from batchtui.clock import FixedClock
+from batchtui.clock import ManualClock
 from batchtui.config import Settings
 from batchtui.ui.app import BatchApp
 from batchtui.ui.dialogs.error_details import ErrorDetails
@@ -154,7 +154,7 @@ CASES = {
 
 
 def build_app(
-    handler: Handler, *, clock: FixedClock | None = None, retry: RetryPolicy | None = None, sleep=None
+    handler: Handler, *, clock: ManualClock | None = None, retry: RetryPolicy | None = None, sleep=None
 ) -> BatchApp:
     client = BatchClient(
         ClientConfig(api_key=FAKE_KEY, base_url="http://fake.test/v1", retry=retry or RetryPolicy(max_retries=0)),
@@ -162,7 +162,7 @@ def build_app(
         **({"sleep": sleep} if sleep is not None else {}),
     )
     settings = Settings(api_key=FAKE_KEY, base_url="http://fake.test/v1", refresh_seconds=3600.0)
-    return BatchApp(settings, client=client, clock=clock or FixedClock(NOW))
+    return BatchApp(settings, client=client, clock=clock or ManualClock(NOW))
 
 
 def status_text(app: BatchApp) -> str:
@@ -232,7 +232,7 @@ async def test_a_failed_refresh_keeps_the_rows_marked_stale_with_their_age():
     def handler(request: httpx.Request) -> httpx.Response:
         return failure(request) if failure else fake.handle(request)
 
-    clock = FixedClock(NOW)
+    clock = ManualClock(NOW)
     app = build_app(handler, clock=clock)
     async with app.run_test(size=(140, 45)) as pilot:
         await settle(app, pilot)

@@ -7,7 +7,7 @@ from rich.cells import cell_len
 
 from batchtui.api.client import BatchClient, ClientConfig
 from batchtui.api.retry import RetryPolicy
-from batchtui.clock import FixedClock
+from batchtui.clock import ManualClock
 from batchtui.config import Settings
 from batchtui.sim.hostile import ANSI_RED, CJK_EMOJI, CLIPBOARD_WRITE, CONTROL, LINK, MARKUP, NUL
 from batchtui.ui.app import BatchApp
@@ -88,7 +88,7 @@ def build_app(api: FakeAPI | httpx.MockTransport, *, page_size: int = 20) -> Bat
         transport=transport,
     )
     settings = Settings(api_key=FAKE_KEY, base_url="http://fake.test/v1", page_size=page_size, refresh_seconds=3600.0)
-    return BatchApp(settings, client=client, clock=FixedClock(NOW))
+    return BatchApp(settings, client=client, clock=ManualClock(NOW))
 
 
 def detail_text(app: BatchApp) -> str:

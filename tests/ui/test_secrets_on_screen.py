@@ -8,7 +8,7 @@ from textual.widgets import DataTable, Static
 
 from batchtui.api.client import BatchClient, ClientConfig
 from batchtui.api.retry import RetryPolicy
-from batchtui.clock import FixedClock
+from batchtui.clock import ManualClock
 from batchtui.config import Settings
 from batchtui.ui.app import BatchApp
 from batchtui.ui.dialogs.error_details import ErrorDetails
@@ -41,7 +41,7 @@ def build_app(transport: httpx.MockTransport, *, base_url: str = BASE_URL) -> Ba
         ClientConfig(api_key=FAKE_KEY, base_url=base_url, retry=RetryPolicy(max_retries=0)), transport=transport
     )
     settings = Settings(api_key=FAKE_KEY, base_url=base_url, refresh_seconds=3600.0)
-    return BatchApp(settings, client=client, clock=FixedClock(NOW))
+    return BatchApp(settings, client=client, clock=ManualClock(NOW))
 
 
 def everything_shown(app: BatchApp) -> str:
