@@ -18,6 +18,8 @@ class LeanFooter(Footer):
 
     async def recompose(self) -> None:
         await super().recompose()
+        # Removed keys stay in Footer's private `compact` watchers until `compact` changes, which it never does.
+        # Delete when textual#6666 ships (watchers of removed widgets dropped on removal); tests/framework guards it.
         watchers = getattr(self, "__watchers", {}).get("compact")
         if watchers:
             watchers[:] = [(node, callback) for node, callback in watchers if node.is_attached]

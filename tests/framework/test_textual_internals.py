@@ -1,0 +1,233 @@
+"""Guards for the private parts of Textual the UI touches, each failing with the upstream issue and what to re-check.
+
+An upgrade that renames or changes one of them would otherwise fail quietly: a leak, a slow cursor, a column that
+keeps its old width. Run this file first whenever the textual pin in pyproject.toml moves (STYLE.md).
+The cursor-row highlight itself is checked by
+tests/ui/test_batches_screen.py::test_only_the_cursor_row_is_highlighted_after_moves_and_scrolling.
+"""
+
+from __future__ import annotations
+
+import inspect
+import tomllib
+from importlib.metadata import version
+from pathlib import Path
+
+from packaging.requirements import Requirement
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.cache import LRUCache
+from textual.widgets import DataTable, Footer, Label
+
+from batchtui.api.models import Batch
+from batchtui.ui.widgets.batch_table import RENDER_CACHE_SIZES, BatchTable
+from batchtui.ui.widgets.lean_footer import LeanFooter
+from tests.ui.fake_api import NOW, make_batch
+
+PYPROJECT = Path(__file__).resolve().parents[2] / "pyproject.toml"
+TEXTUAL = version("textual")
+NO_ISSUE = "no upstream issue found"
+ROW_RENDER = "BatchTable._render_line_in_row (DataTable keys row renders on the cursor; " + NO_ISSUE + ")"
+FOOTER_LEAK = "LeanFooter.recompose (textual#6666: watchers of removed widgets stay on the watched one)"
+# What BatchTable._render_line_in_row overrides and passes on, in DataTable's order (its caller passes keywords).
+RENDER_LINE_IN_ROW = [
+    ("self", inspect.Parameter.empty),
+    ("row_key", "RowKey"),
+    ("line_no", "int"),
+    ("base_style", "Style"),
+    ("cursor_location", "Coordinate"),
+    ("hover_location", "Coordinate"),
+]
+
+
+def test_the_installed_textual_is_within_the_pin():
+    dependencies = tomllib.loads(PYPROJECT.read_text())["project"]["dependencies"]
+    pin = next(Requirement(line) for line in dependencies if Requirement(line).name == "textual")
+    assert pin.specifier.contains(TEXTUAL), (
+        f"textual {TEXTUAL} is installed but pyproject pins {pin.specifier}: the guards in this file were checked "
+        "against the pin, so run them against the new version before moving it"
+    )
+
+
+# DataTable's render caches
+
+
+def test_datatable_render_caches_are_lru_caches_batch_table_can_bound():
+    stock, table = DataTable(), BatchTable()
+    for name, size in RENDER_CACHE_SIZES.items():
+        cache = getattr(stock, name, None)
+        assert isinstance(cache, LRUCache) and isinstance(cache.maxsize, int), (
+            f"DataTable.{name} is gone or no longer an LRUCache with a maxsize in textual {TEXTUAL} ({NO_ISSUE}): "
+            "BatchTable bounds it so refreshes do not keep ~10 MB of stale renders. Find where DataTable keeps "
+            "those renders now and bound that (RENDER_CACHE_SIZES), or delete the sizing if they are bounded upstream"
+        )
+        bounded = getattr(table, name)
+        for key in range(size + 10):
+            bounded[key] = key
+        assert bounded.maxsize == size and len(bounded) == size, (
+            f"BatchTable's {name} holds {len(bounded)} entries, not the {size} its maxsize allows, in textual "
+            f"{TEXTUAL} ({NO_ISSUE}): LRUCache no longer evicts by the maxsize we set; re-check textual.cache.LRUCache"
+        )
+
+
+# BatchTable._render_line_in_row: rows away from the cursor share one render
+
+
+def test_render_line_in_row_still_takes_what_batch_table_passes_on():
+    stock = inspect.signature(DataTable._render_line_in_row)
+    assert [(name, parameter.annotation) for name, parameter in stock.parameters.items()] == RENDER_LINE_IN_ROW, (
+        f"DataTable._render_line_in_row{stock} in textual {TEXTUAL} is not what {ROW_RENDER} overrides: match "
+        "the override to it, then re-run this file and "
+        "tests/ui/test_batches_screen.py::test_only_the_cursor_row_is_highlighted_after_moves_and_scrolling"
+    )
+    ours = inspect.signature(BatchTable._render_line_in_row)
+    assert list(ours.parameters) == [name for name, _ in RENDER_LINE_IN_ROW], f"BatchTable's override takes {ours}"
+
+
+class TableApp(App):
+    def __init__(self, table: DataTable) -> None:
+        super().__init__()
+        self.table = table
+
+    def compose(self) -> ComposeResult:
+        yield self.table
+
+
+def fill(table: DataTable) -> None:
+    if isinstance(table, BatchTable):
+        table.show_batches([Batch.model_validate(make_batch(index)) for index in range(40)], NOW)
+    else:
+        table.add_columns("id", "status")
+        for index in range(40):
+            table.add_row(f"batch_{index:04d}", "in_progress", key=f"batch_{index:04d}")
+
+
+async def rows_rendered_by_a_cursor_move(table: DataTable) -> int:
+    """Row renders made when the cursor moves one row and the whole table is painted again, as when it scrolls."""
+    async with TableApp(table).run_test(size=(150, 30)) as pilot:
+        fill(table)
+        await pilot.pause()
+        table.refresh()  # every row drawn as things stand, so only the move can make new renders
+        await pilot.pause()
+        before = set(table._row_render_cache.keys())
+        await pilot.press("down")
+        table.refresh()
+        await pilot.pause()
+        assert table.cursor_row == 1
+        return len(table._row_render_cache.keys() - before)
+
+
+async def test_a_cursor_move_renders_only_the_two_rows_whose_highlight_changed():
+    rendered = await rows_rendered_by_a_cursor_move(BatchTable())
+    assert rendered == 2, (
+        f"a cursor move made BatchTable render {rendered} rows again, not the 2 it left and entered, in textual "
+        f"{TEXTUAL}: DataTable no longer caches row renders where {ROW_RENDER} shares them "
+        "(_row_render_cache, keyed in _render_line_in_row); find the new cache key and re-check the key-latency bench"
+    )
+
+
+async def test_a_stock_datatable_still_renders_every_row_after_a_cursor_move():
+    # The day this fails, DataTable stopped keying row renders on the cursor and the override can go.
+    rendered = await rows_rendered_by_a_cursor_move(DataTable(cursor_type="row"))
+    assert rendered > 2, (
+        f"a stock DataTable rendered only {rendered} rows after a cursor move in textual {TEXTUAL}: it no longer "
+        f"keys row renders on the cursor, so delete {ROW_RENDER}, NO_ROW and these two tests"
+    )
+
+
+async def test_row_locations_still_map_row_keys_to_their_index():
+    table = BatchTable()
+    async with TableApp(table).run_test(size=(150, 30)) as pilot:
+        fill(table)
+        await pilot.pause()
+        table.sort("id", key=lambda cell: -cell.position)
+        await pilot.pause()
+        locations = table._row_locations
+        for row_key in table.rows:
+            shown_at = 39 - int(row_key.value.removeprefix("batch_"))  # sorted last to first
+            assert row_key in locations and locations.get(row_key) == shown_at, (
+                f"DataTable._row_locations does not map {row_key.value!r} to the row it is shown on in textual "
+                f"{TEXTUAL}: {ROW_RENDER} reads it to tell the cursor's row from the others; find where DataTable "
+                "keeps row order now"
+            )
+        assert table._header_row_key not in locations, (
+            f"the header is in DataTable._row_locations in textual {TEXTUAL}: {ROW_RENDER} counts a key it cannot "
+            "find as the header (-1); re-check how the header's row index is told apart"
+        )
+
+
+# BatchTable.on_resize: the metadata column takes the width the others leave
+
+
+async def test_a_new_column_width_reaches_the_table_through_require_update_dimensions():
+    assert DataTable()._require_update_dimensions is False, (
+        f"DataTable._require_update_dimensions is gone in textual {TEXTUAL} ({NO_ISSUE}): BatchTable.on_resize "
+        "sets it after changing Column.width; find what makes DataTable measure its columns again now"
+    )
+    table = BatchTable()
+    async with TableApp(table).run_test(size=(150, 30)) as pilot:
+        fill(table)
+        for width in (150, 190):
+            await pilot.resize_terminal(width, 30)
+            await pilot.pause()
+            content = sum(column.get_render_width(table) for column in table.columns.values())
+            assert table.virtual_size.width == content <= table.scrollable_content_region.width, (
+                f"at {width} columns the table is {table.virtual_size.width} wide but its columns take {content} in "
+                f"textual {TEXTUAL} ({NO_ISSUE}): setting _require_update_dimensions no longer makes DataTable "
+                "measure a new Column.width; find what does (BatchTable.on_resize)"
+            )
+
+
+# LeanFooter: prunes the `compact` watchers Footer's removed keys leave behind
+
+
+class FooterApp(App):
+    BINDINGS = [Binding("a", "first", "First"), Binding("b", "second", "Second"), Binding("c", "third", "Third")]
+
+    def __init__(self, footer: Footer) -> None:
+        super().__init__()
+        self.footer = footer
+
+    def compose(self) -> ComposeResult:
+        yield Label("keys below")
+        yield self.footer
+
+    def action_first(self) -> None: ...
+
+    def action_second(self) -> None: ...
+
+    def action_third(self) -> None: ...
+
+
+async def compact_watchers_after_binding_refreshes(footer: Footer, refreshes: int = 20) -> tuple[list, int]:
+    """Footer's `compact` watchers after many binding refreshes, and how many keys it shows."""
+    async with FooterApp(footer).run_test() as pilot:
+        await pilot.pause()
+        for _ in range(refreshes):
+            footer.screen.refresh_bindings()
+            await pilot.pause()
+        watchers = getattr(footer, "__watchers", None)
+        assert isinstance(watchers, dict) and isinstance(watchers.get("compact"), list), (
+            f"Footer keeps no `__watchers` dict with a `compact` list in textual {TEXTUAL}: {FOOTER_LEAK} prunes "
+            "there and now silently prunes nothing. If #6666 is fixed, delete the override; if not, prune where "
+            "Textual keeps watchers now (textual.reactive._watch)"
+        )
+        return list(watchers["compact"]), len(footer.query("FooterKey"))
+
+
+async def test_the_lean_footer_keeps_one_compact_watcher_per_key_shown():
+    watchers, keys = await compact_watchers_after_binding_refreshes(LeanFooter())
+    assert keys == 3 and all(isinstance(entry, tuple) and len(entry) == 2 for entry in watchers), watchers
+    assert len(watchers) == keys, (
+        f"after 20 binding refreshes the footer holds {len(watchers)} `compact` watchers for {keys} keys in textual "
+        f"{TEXTUAL}: {FOOTER_LEAK} no longer prunes the removed keys' (node, callback) entries"
+    )
+
+
+async def test_a_stock_footer_still_keeps_the_watchers_of_removed_keys():
+    # The day this fails, textual#6666 shipped and LeanFooter.recompose can go.
+    watchers, keys = await compact_watchers_after_binding_refreshes(Footer())
+    assert len(watchers) > keys, (
+        f"a stock Footer holds {len(watchers)} `compact` watchers for {keys} keys after 20 binding refreshes in "
+        f"textual {TEXTUAL}: textual#6666 looks fixed, so delete {FOOTER_LEAK} and these footer tests"
+    )
