@@ -346,7 +346,9 @@ class BatchesScreen(Screen[None]):
             self._load(request)
 
     def action_refresh_now(self) -> None:
-        self._reload_current()
+        # A load already in flight brings the page soon enough: restarting it only costs the server a request.
+        if not self.fetching:
+            self._reload_current()
 
     def action_toggle_pause(self) -> None:
         self.paused = not self.paused
