@@ -42,7 +42,7 @@ AUTH = {"Authorization": f"Bearer {API_KEY}"}
 
 # Raise BATCHTUI_CONFORMANCE_REPEATS for a longer soak of the random modes.
 RANDOM_REPEATS = int(os.environ.get("BATCHTUI_CONFORMANCE_REPEATS", "10"))
-STARTUP_SECONDS = 30.0
+STARTUP_SECONDS = 60.0  # all of one tool's processes, on a shared 2-core machine
 LOG_SYNC_SECONDS = 10.0
 POLL_SECONDS = 0.02
 START_ATTEMPTS = 3

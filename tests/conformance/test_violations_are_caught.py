@@ -113,7 +113,7 @@ async def test_list_with_a_limit_that_is_not_an_integer(tool_server: MockServer)
         assert_flagged(api, prism=prism_rejects("limit"), steady=steady_rejects("E3003 query.limit"))
 
 
-async def test_upload_with_a_field_the_spec_does_not_list(seeded_steady: MockServer) -> None:
+async def test_steady_flags_an_upload_field_the_spec_does_not_list(seeded_steady: MockServer) -> None:
     # CreateFileRequest says additionalProperties: false. Prism ignores extra multipart fields
     # (test_upload_file checks the parts itself); Steady flags them, so this runs on Steady only.
     async with harness_for(seeded_steady) as api, httpx.AsyncClient(transport=api.transport) as raw:
@@ -126,7 +126,15 @@ async def test_upload_with_a_field_the_spec_does_not_list(seeded_steady: MockSer
         assert_flagged(api, steady=steady_rejects("E3009 body: Unknown property: expires_in"))
 
 
-async def test_request_without_an_api_key(static_prism: MockServer) -> None:
+async def test_steady_flags_a_query_parameter_the_spec_does_not_list(seeded_steady: MockServer) -> None:
+    # A misnamed cursor (`cursor=` for `after=`) would page nowhere. Steady notes an undocumented
+    # query parameter (E3015, info) and answers 200; Prism does not look. Steady only, then.
+    async with harness_for(seeded_steady) as api, httpx.AsyncClient(transport=api.transport) as raw:
+        await raw.get(f"{seeded_steady.url}/batches", params={"limit": "20", "cursor": "batch_abc123"}, headers=AUTH)
+        assert_flagged(api, steady=Verdict(200, "E3015 query.cursor"))
+
+
+async def test_prism_flags_a_request_without_an_api_key(static_prism: MockServer) -> None:
     # Prism only: Steady does not check the spec's security scheme (any key, or none, is fine).
     async with harness_for(static_prism, api_key=None) as api:
         error = await assert_client_flagged(
