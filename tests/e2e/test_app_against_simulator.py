@@ -108,3 +108,14 @@ async def test_a_wrong_key_shows_the_rejected_state(simulator, clock):
         assert notice.display
         assert "API key rejected" in str(notice.content)
         assert "sk-wrong-key-000000" not in str(notice.content)
+
+
+async def test_a_base_url_without_v1_gets_a_hint_instead_of_a_bare_404(simulator, clock):
+    root = simulator.base_url.removesuffix("/v1")
+    settings = Settings(api_key=KEY, base_url=root, refresh_seconds=3600.0)
+    app = BatchApp(settings, clock=clock)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(app, pilot)
+        notice = str(app.screen.query_one("#notice").content)
+        assert "404" in notice
+        assert "try a base URL ending in /v1" in notice

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Mapping
 from typing import ClassVar
+from urllib.parse import urlsplit
 
 from rich.text import Text
 from textual import on, work
@@ -232,7 +233,7 @@ class BatchesScreen(Screen[None]):
             if isinstance(error, AuthenticationError):
                 self._show_notice(key_rejected_text(error, self.server_label, self.key_hint, self.key_names()))
             else:
-                self._show_notice(failure_text(error, self.refresh_seconds, self.key_names()))
+                self._show_notice(failure_text(error, self.refresh_seconds, self.key_names(), self._base_path()))
         else:
             # Rows already on screen stay, marked stale; the status line says why.
             self.table.add_class("-stale")
@@ -455,6 +456,11 @@ class BatchesScreen(Screen[None]):
         self._update_bindings()
 
     # What the user reads
+
+    def _base_path(self) -> str | None:
+        # Azure's dated API lives under /openai with ?api-version: no version segment is missing there.
+        config = self.client.config
+        return None if config.api_version else urlsplit(config.base_url).path
 
     def key_names(self) -> dict[str, str]:
         """The keys bound now (a user keymap included), by binding id, for the hints in texts."""

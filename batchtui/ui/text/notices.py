@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from rich.text import Text
 
-from batchtui.api.errors import APIStatusError, BatchAPIError, describe
+from batchtui.api.errors import APIStatusError, BatchAPIError, NotFoundError, describe
 from batchtui.ui.formatting import clean, relative
 
 LOADING = Text("Loading batches…", style="dim")
@@ -35,11 +35,31 @@ def key_rejected_text(error: APIStatusError, server_label: str, key_hint: str, k
     return text
 
 
-def failure_text(error: BatchAPIError, refresh_seconds: float, keys: Mapping[str, str]) -> Text:
+def failure_text(
+    error: BatchAPIError, refresh_seconds: float, keys: Mapping[str, str], base_path: str | None = None
+) -> Text:
+    """`base_path`: the configured base URL's path, for the hint a bare 404 needs (None: no hint applies)."""
     text = Text("Could not load batches\n\n", style="bold")
     text.append(clean(describe(error)))
+    hint = None if base_path is None else missing_version_hint(error, base_path)
+    if hint:
+        text.append(f"\n\n{hint}")
     text.append(
         f"\n\nRetrying every {relative(refresh_seconds)}; {keys['refresh_now']} retries now, "
         f"{keys['show_error']} shows details."
     )
     return text
+
+
+def missing_version_hint(error: BatchAPIError, base_path: str) -> str | None:
+    """A 404 on the list path from a base URL without a version segment: the usual cause is a missing /v1."""
+    if not isinstance(error, NotFoundError) or not error.path.rstrip("/").endswith("/batches"):
+        return None
+    segments = [segment for segment in base_path.split("/") if segment]
+    if any(segment.lower().startswith("v") and segment[1:].isdigit() for segment in segments):
+        return None
+    shown = "/".join(segments)
+    return (
+        f"The server has no batch list at {'/' + shown if shown else 'its root'}/batches. OpenAI-compatible "
+        f"servers serve it under /v1: try a base URL ending in {'/' + shown if shown else ''}/v1."
+    )
