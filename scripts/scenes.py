@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 from batchtui.clock import ManualClock
 from batchtui.config import Settings
+from batchtui.paths import CACHE_ENV
 from batchtui.sim import SimConfig, Simulator
 from batchtui.ui.app import BatchApp
-from batchtui.ui.file_cache import CACHE_ENV
 
 # 2026-11-25 15:00:00 UTC: the moment every scene is taken at (shown in UTC, see pin_timezone).
 SCENE_TIME = 1_795_618_800.0

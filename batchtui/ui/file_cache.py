@@ -7,27 +7,15 @@ renames it only when the whole body has arrived, so a `<file_id>.jsonl` is whole
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from pathlib import Path
 
 from batchtui.api.client import BatchClient
-
-CACHE_ENV = "BATCHTUI_CACHE_DIR"
+from batchtui.paths import cache_dir
 
 # File ids come from the server: keep them from naming anything outside the cache.
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]")
-
-
-def cache_dir(environ: Mapping[str, str] | None = None) -> Path:
-    """$BATCHTUI_CACHE_DIR, else $XDG_CACHE_HOME/batchtui, else ~/.cache/batchtui."""
-    env = os.environ if environ is None else environ
-    if env.get(CACHE_ENV):
-        return Path(env[CACHE_ENV]).expanduser()
-    if env.get("XDG_CACHE_HOME"):
-        return Path(env["XDG_CACHE_HOME"]).expanduser() / "batchtui"
-    return Path.home() / ".cache" / "batchtui"
 
 
 def safe_name(file_id: str) -> str:
@@ -35,13 +23,13 @@ def safe_name(file_id: str) -> str:
     return name or "file"
 
 
-def cached_file(file_id: str, environ: Mapping[str, str] | None = None) -> Path:
-    return cache_dir(environ) / f"{safe_name(file_id)}.jsonl"
+def cached_file(file_id: str) -> Path:
+    return cache_dir() / f"{safe_name(file_id)}.jsonl"
 
 
-def retry_draft(batch_id: str, environ: Mapping[str, str] | None = None) -> Path:
+def retry_draft(batch_id: str) -> Path:
     """Where a retry file is built before the user picks where to save it."""
-    return cache_dir(environ) / "retry" / f"{safe_name(batch_id)}-retry.jsonl"
+    return cache_dir() / "retry" / f"{safe_name(batch_id)}-retry.jsonl"
 
 
 def is_complete(path: Path) -> bool:
