@@ -1,7 +1,7 @@
 """Pydantic models for the Batch and Files API.
 
 The spec types most fields as plain strings and integers, but servers send them
-absent or null (NOTES.md), and new fields and statuses appear over time. So only
+absent or null (docs/batch-api.md, "The batch object"), and new fields and statuses appear over time. So only
 the seven fields the API always sends are required, every other field is
 optional, unknown fields are kept, and values are coerced leniently: Azure sends
 ISO-8601 timestamps and capitalised statuses, gateways send strings for numbers.

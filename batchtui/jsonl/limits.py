@@ -1,4 +1,4 @@
-"""What the Batch API accepts in an input file (see the spec notes, "Create, cancel, files")."""
+"""What the Batch API accepts in an input file (docs/batch-api.md, "Create, cancel and files")."""
 
 from __future__ import annotations
 

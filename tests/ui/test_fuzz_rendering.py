@@ -29,7 +29,7 @@ THEME = {
     "text-warning": "#FFC473",
 }
 NOW = 1_764_000_000.0
-# The fields NOTES.md says the API always sends; only a broken one of these may make a batch unreadable.
+# The fields the API always sends (docs/batch-api.md); only a broken one of these may make a batch unreadable.
 REQUIRED = ("id", "object", "endpoint", "input_file_id", "completion_window", "status", "created_at")
 TIMESTAMPS = (
     "in_progress_at",
