@@ -45,7 +45,7 @@ class Index:
             try:
                 yield self._connection
             finally:
-                self._connection.execute("COMMIT")
+                self._end("COMMIT")
 
     @contextmanager
     def writing(self) -> Iterator[sqlite3.Connection]:
@@ -55,9 +55,14 @@ class Index:
             try:
                 yield self._connection
             except BaseException:
-                self._connection.execute("ROLLBACK")
+                self._end("ROLLBACK")
                 raise
             self._connection.execute("COMMIT")
+
+    def _end(self, statement: str) -> None:
+        # SQLite has already rolled back after some errors (a full disk); ending it again would hide them.
+        if self._connection.in_transaction:
+            self._connection.execute(statement)
 
     def close(self) -> None:
         self._connection.close()
@@ -123,10 +128,13 @@ def _connect(path: Path, busy_timeout: float) -> Index:
     # isolation_level=None: the store opens its own transactions, so none is left open by surprise.
     connection = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None)
     try:
+        # Checked before anything is written, so a file moved aside is exactly as it was found.
+        current = _check(connection)
         connection.execute("PRAGMA journal_mode = WAL")
         # NORMAL is safe under WAL; a power cut can lose the last write, which the next sync refetches.
         connection.execute("PRAGMA synchronous = NORMAL")
-        _migrate(connection)
+        if not current:
+            _migrate(connection)
     except BaseException:
         connection.close()
         raise
@@ -134,23 +142,31 @@ def _connect(path: Path, busy_timeout: float) -> Index:
 
 
 def _migrate(connection: sqlite3.Connection) -> None:
+    # Only an old file takes the write lock: opening a current one never waits for another batchtui.
     connection.execute("BEGIN IMMEDIATE")
     try:
-        # Read inside the lock: another process may have migrated the file while we waited.
-        version = schema.user_version(connection)
-        if version > schema.SCHEMA_VERSION:
-            raise _NotOurs(f"a newer batchtui wrote it, schema {version}")
-        if version == 0 and schema.object_names(connection):
-            raise _NotOurs("it holds tables batchtui did not write")
-        schema.migrate(connection)
-        missing = schema.EXPECTED_OBJECTS - schema.object_names(connection)
-        if missing:
-            raise _NotOurs(f"it lacks {', '.join(sorted(missing))}")
+        # Check again inside the lock: another process may have migrated the file while we waited.
+        if not _check(connection):
+            schema.migrate(connection)
+            missing = schema.EXPECTED_OBJECTS - schema.object_names(connection)
+            if missing:
+                raise _NotOurs(f"it lacks {', '.join(sorted(missing))}")
     except BaseException:
-        with suppress(sqlite3.Error):
+        if connection.in_transaction:
             connection.execute("ROLLBACK")
         raise
     connection.execute("COMMIT")
+
+
+def _check(connection: sqlite3.Connection) -> bool:
+    """True when the file is at the current schema; raises _NotOurs when it never can be."""
+    version = schema.user_version(connection)
+    if version > schema.SCHEMA_VERSION:
+        raise _NotOurs(f"a newer batchtui wrote it, schema {version}")
+    names = schema.object_names(connection)
+    if version == 0 and names:
+        raise _NotOurs("it holds tables batchtui did not write")
+    return version == schema.SCHEMA_VERSION and names >= schema.EXPECTED_OBJECTS
 
 
 def _move_aside(path: Path, now: float) -> Path | None:
