@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from rich.cells import cell_len
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -15,17 +17,20 @@ from textual.widgets import Static
 from batchtui.ui.keys import KeyGroup
 
 
-def help_table(groups: Iterable[KeyGroup]) -> Table:
-    table = Table.grid(padding=(0, 3))
-    table.add_column(style="bold", no_wrap=True, min_width=10)
-    table.add_column()
+def help_table(groups: Iterable[KeyGroup]) -> Group:
+    """One titled table per screen, their key columns one width so the descriptions line up."""
+    groups = list(groups)
+    key_width = max((cell_len(keys) for group in groups for keys, _ in group.rows), default=1)
+    parts: list[Text | Table] = []
     for number, group in enumerate(groups):
-        if number:
-            table.add_row("", "")
-        table.add_row(Text(group.title, style="bold underline"), "")
+        parts.append(Text(("\n" if number else "") + group.title, style="bold underline"))
+        table = Table.grid(padding=(0, 3))
+        table.add_column(style="bold", no_wrap=True, min_width=key_width)
+        table.add_column()
         for keys, description in group.rows:
             table.add_row(keys, description)
-    return table
+        parts.append(table)
+    return Group(*parts)
 
 
 class HelpScreen(ModalScreen[None]):
