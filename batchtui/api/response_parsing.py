@@ -104,7 +104,8 @@ def _error_body(response: httpx.Response, text: str) -> ErrorBody:
     """The server's own words, from OpenAI JSON, problem+json, or anything else; `text` is the redacted body."""
     try:
         payload = response.json()
-    except (json.JSONDecodeError, UnicodeDecodeError):
+    # As in read_answer: ValueError also covers the integer digit limit, and nesting can exhaust the stack.
+    except (ValueError, UnicodeDecodeError, RecursionError):
         payload = None
     if isinstance(payload, dict):
         error = payload.get("error")

@@ -391,3 +391,21 @@ def test_a_null_status_makes_the_batch_unreadable():
     }
     with pytest.raises(pydantic.ValidationError):
         Batch.model_validate({**base, "status": None})
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # Python's json refuses integers past 4,300 digits with a ValueError, not a JSONDecodeError.
+        '{"error": {"message": "Too big", "code": ' + "9" * 5000 + "}}",
+        "[" * 100_000 + "]" * 100_000,
+    ],
+    ids=["huge-integer", "deep-nesting"],
+)
+async def test_an_error_body_json_cannot_decode_is_still_a_status_error(body: str) -> None:
+    answer = httpx.Response(400, text=body, headers={"content-type": "application/json"})
+    async with client_for(answer) as client:
+        with pytest.raises(BadRequestError) as caught:
+            await client.list_batches()
+    assert caught.value.status_code == 400
+    assert caught.value.message.startswith("Bad Request: ") and len(caught.value.message) < 300
