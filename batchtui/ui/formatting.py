@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from rich.cells import cell_len
+from rich.style import StyleType
 from rich.text import Text
 
 from batchtui.api.models import RequestCounts
@@ -58,7 +59,7 @@ def truncate(text: str, width: int) -> str:
     return "".join(out) + "…"
 
 
-def safe_text(value: object, style: str = "", width: int | None = None) -> Text:
+def safe_text(value: object, style: StyleType = "", width: int | None = None) -> Text:
     text = clean(value)
     if width is not None:
         text = truncate(text, width)
@@ -116,7 +117,7 @@ def percent(counts: RequestCounts | None) -> float | None:
     return finished / counts.total
 
 
-def progress_bar(fraction: float, width: int, fill_style: str = "") -> Text:
+def progress_bar(fraction: float, width: int, fill_style: StyleType = "") -> Text:
     """A bar of `width` cells: eighth-blocks for the done part on a thin track."""
     eighths = "▏▎▍▌▋▊▉"
     filled = fraction * width
@@ -142,7 +143,7 @@ def compact(value: int) -> str:
 
 
 def progress_cell(
-    counts: RequestCounts | None, *, counting: bool = False, bar_width: int = 6, fill_style: str = ""
+    counts: RequestCounts | None, *, counting: bool = False, bar_width: int = 6, fill_style: StyleType = ""
 ) -> Text:
     """Bar, percentage, finished/total and failures; `counting` while the server has not counted yet."""
     fraction = percent(counts)

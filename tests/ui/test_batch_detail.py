@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from textual.app import App, ComposeResult
+from textual.color import Color
+from textual.geometry import Region
 
 from batchtui.api.models import Batch
 from batchtui.ui.widgets.batch_detail import STACK_BELOW, BatchDetail
@@ -94,3 +96,26 @@ async def test_another_batch_starts_at_the_top_and_a_refreshed_one_keeps_its_pla
         detail.show(batch(4, metadata=LONG_METADATA), NOW)
         await pilot.pause()
         assert detail.scroll_y == 0
+
+
+class ThemedDetail(App):
+    CSS = DetailOnly.CSS + "BatchDetail > .batch-detail--status-completed { color: $text-success; }"
+
+    def compose(self) -> ComposeResult:
+        yield BatchDetail()
+
+
+async def test_a_theme_switch_recolours_the_shown_batch_where_it_is_scrolled_to():
+    app = ThemedDetail()
+    async with app.run_test(size=(120, 20)) as pilot:
+        detail = app.query_one(BatchDetail)
+        detail.show(batch(3, status="completed", metadata=LONG_METADATA), NOW)
+        await pilot.pause()
+        detail.scroll_to(y=1, animate=False)  # the Status line at the top
+        await pilot.pause()
+        app.theme = "nord"
+        await pilot.pause()
+        assert detail.scroll_y == 1
+        top = detail.render_lines(Region(0, 0, *detail.size))[0]
+        status = next(segment for segment in top if segment.text.strip() == "completed")
+        assert status.style.color.get_truecolor() == Color.parse(app.theme_variables["text-success"]).rgb

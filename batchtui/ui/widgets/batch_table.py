@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
 from textual.coordinate import Coordinate
+from textual.theme import Theme
+from textual.widget import Widget
 from textual.widgets import DataTable
 
 from batchtui.api.endpoints import ENDPOINT_NAMES
 from batchtui.api.models import Batch
+from batchtui.api.statuses import KNOWN
 from batchtui.ui.formatting import age, metadata_summary, progress_cell, safe_text
 
 # Column key, label, width in cells. Widths are fixed so a refresh never makes the table jump.
@@ -37,28 +41,33 @@ RENDER_CACHE_SIZES: Mapping[str, int] = {
     "_line_cache": 300,
 }
 
-# Status → theme variable; colours come from the theme, so every theme stays readable.
-STATUS_COLOURS: Mapping[str, str] = {
-    "validating": "text-primary",
-    "in_progress": "text-primary",
-    "finalizing": "text-primary",
-    "completed": "text-success",
-    "failed": "text-error",
-    "expired": "text-warning",
-    "cancelling": "text-warning",
-    "cancelled": "text-warning",
-}
+# How each known status, and the filled part of a progress bar (PROGRESS), look in the theme now.
+StatusStyles = Mapping[str, Style]
+PROGRESS = "progress"
 
 
-def status_text(status: str, theme: Mapping[str, str], width: int | None = None) -> Text:
-    variable = STATUS_COLOURS.get(status)
-    if variable is None:
+def _component(widget_name: str, key: str) -> str:
+    return f"{widget_name}--{PROGRESS}" if key == PROGRESS else f"{widget_name}--status-{key.replace('_', '-')}"
+
+
+def component_classes(widget_name: str) -> set[str]:
+    """A component class per known status and one for the progress bar, styled in styles/app.tcss."""
+    return {_component(widget_name, key) for key in (*KNOWN, PROGRESS)}
+
+
+def theme_styles(widget: Widget, widget_name: str) -> dict[str, Style]:
+    """Each status's look from the widget's component classes, in the colours of the theme in force."""
+    # Partial: colour and text style only, so a cell keeps its row's background (zebra stripes, the cursor).
+    return {
+        key: widget.get_component_rich_style(_component(widget_name, key), partial=True) for key in (*KNOWN, PROGRESS)
+    }
+
+
+def status_text(status: str, styles: StatusStyles, width: int | None = None) -> Text:
+    if status not in KNOWN:
         # A status this version has never heard of: shown as sent, marked as unknown.
         return safe_text(f"{status}?", style="italic", width=width)
-    style = (
-        f"bold {theme.get(variable, '')}".strip() if status in ("in_progress", "failed") else theme.get(variable, "")
-    )
-    return safe_text(status, style=style, width=width)
+    return safe_text(status, style=styles.get(status, ""), width=width)
 
 
 def short_endpoint(endpoint: str) -> str:
@@ -71,24 +80,32 @@ class _OrderedIdCell(Text):
     position: int = 0
 
 
-def row_cells(batch: Batch, now: float, theme: Mapping[str, str], position: int) -> dict[str, Text]:
+def themed_cells(batch: Batch, styles: StatusStyles) -> dict[str, Text]:
+    """The cells drawn in the theme's colours: made again when the theme changes."""
+    return {
+        "status": status_text(batch.status, styles, width=_WIDTH["status"]),
+        "progress": progress_cell(
+            batch.request_counts, counting=batch.status == "validating", fill_style=styles.get(PROGRESS, "")
+        ),
+    }
+
+
+def row_cells(batch: Batch, now: float, styles: StatusStyles, position: int) -> dict[str, Text]:
     id_cell = _OrderedIdCell(safe_text(batch.id, width=_WIDTH["id"]).plain, no_wrap=True)
     id_cell.position = position
     return {
         "id": id_cell,
-        "status": status_text(batch.status, theme, width=_WIDTH["status"]),
         "endpoint": safe_text(short_endpoint(batch.endpoint), width=_WIDTH["endpoint"]),
         "model": safe_text(batch.model or "—", style="" if batch.model else "dim", width=_WIDTH["model"]),
-        "progress": progress_cell(
-            batch.request_counts, counting=batch.status == "validating", fill_style=theme.get("text-primary", "")
-        ),
         "created": Text(age(batch.created_at, now).replace(" ago", ""), no_wrap=True),
         # The column's width changes with the terminal; the table crops, this only bounds the work.
         "metadata": metadata_summary(batch.metadata, METADATA_TEXT_LIMIT),
+        **themed_cells(batch, styles),
     }
 
 
 class BatchTable(DataTable):
+    COMPONENT_CLASSES = component_classes("batch-table")
     BINDINGS = [
         Binding("j", "cursor_down", "Down", show=False),
         Binding("k", "cursor_up", "Up", show=False),
@@ -100,10 +117,14 @@ class BatchTable(DataTable):
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
         for name, size in RENDER_CACHE_SIZES.items():
             getattr(self, name).maxsize = size
+        self._shown: dict[str, Batch] = {}
+        self._status_styles: StatusStyles | None = None
 
     def on_mount(self) -> None:
         for key, label, width in COLUMNS:
             self.add_column(label, key=key, width=width)
+        # Colours go into cells when made, not into each render (rows off the cursor share one): re-style on a switch.
+        self.app.theme_changed_signal.subscribe(self, self._restyle)
 
     def on_resize(self) -> None:
         # Metadata takes whatever width the fixed columns leave, so the table fits without scrolling.
@@ -135,8 +156,9 @@ class BatchTable(DataTable):
 
     def show_batches(self, batches: Sequence[Batch], now: float, keep_id: str | None = None) -> None:
         """Make the rows match `batches`: changed cells are updated, rows come and go, the cursor stays on its batch."""
-        theme = self.app.theme_variables
-        wanted = {batch.id: row_cells(batch, now, theme, index) for index, batch in enumerate(batches)}
+        styles = self._current_styles()
+        wanted = {batch.id: row_cells(batch, now, styles, index) for index, batch in enumerate(batches)}
+        self._shown = {batch.id: batch for batch in batches}
         for row_key in list(self.rows):
             if row_key.value not in wanted:
                 self.remove_row(row_key)
@@ -151,6 +173,19 @@ class BatchTable(DataTable):
             # The kept batch is gone (or this is a new page): stay in place, within bounds.
             row = 0 if keep_id is None else min(self.cursor_row, self.row_count - 1)
             self.move_cursor(row=row, animate=False)
+
+    def _restyle(self, _theme: Theme) -> None:
+        """Every row in the new theme's colours at once, whether refresh is paused or not."""
+        self._status_styles = None
+        styles = self._current_styles()
+        for batch_id, batch in self._shown.items():
+            for key, cell in themed_cells(batch, styles).items():
+                self.update_cell(batch_id, key, cell)
+
+    def _current_styles(self) -> StatusStyles:
+        if self._status_styles is None:  # once per theme: resolving them cost ~0.3 ms a refresh
+            self._status_styles = theme_styles(self, "batch-table")
+        return self._status_styles
 
     def _ordered_keys(self) -> list:
         return [self.coordinate_to_cell_key((index, 0))[0] for index in range(self.row_count)]
