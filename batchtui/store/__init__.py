@@ -8,7 +8,7 @@ from batchtui.store.database import Index, Opened, index_path, open_index, rebui
 from batchtui.store.errors import IndexBusy, IndexCorrupt, IndexUnavailable, StoreError
 from batchtui.store.query import Query, parse_query, toggle_active
 from batchtui.store.reads import Observation, active_batches, get_batch, indexed_count, load_sync_state, observations
-from batchtui.store.search import SearchResult, Sort, search
+from batchtui.store.searching import SearchResult, Sort, search
 from batchtui.store.writes import WriteResult, save_batches, save_sync_state
 
 __all__ = [

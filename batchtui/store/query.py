@@ -168,17 +168,19 @@ def _tokens(text: str) -> list[_Token]:
     chars: list[str] = []
     quoted: list[bool] = []
     in_quotes = False
-    for char in text + " ":
+    for char in text:
         if char == '"':
-            # An unclosed quote runs to the end: the user is still typing it.
             in_quotes = not in_quotes
         elif char.isspace() and not in_quotes:
-            if chars or quoted:
+            if chars:
                 tokens.append(_Token("".join(chars), tuple(quoted)))
             chars, quoted = [], []
         else:
             chars.append(char)
             quoted.append(in_quotes)
+    # An unclosed quote runs to the end: the user is still typing it.
+    if chars:
+        tokens.append(_Token("".join(chars), tuple(quoted)))
     return tokens
 
 

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from batchtui.store import Index, open_index, parse_query, save_batches, search
-from batchtui.store.search import Sort
+from batchtui.store.searching import Sort
 from tests.store.factories import history
 
 NOW = 1_800_000_000
