@@ -30,6 +30,16 @@ class BatchApp(App):
     BINDINGS = [
         Binding("question_mark", "help", "Help", key_display="?", id="help", tooltip="Show every key"),
         Binding("q", "quit", "Quit", id="quit", tooltip="Quit batchtui"),
+        # Priority, so a text field's copy binding cannot eat it: in a terminal Ctrl-C means "stop this program".
+        Binding(
+            "ctrl+c",
+            "quit",
+            "Quit",
+            id="quit_now",
+            show=False,
+            priority=True,
+            tooltip="Quit batchtui, even from a text field",
+        ),
     ]
 
     def __init__(

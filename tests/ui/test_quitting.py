@@ -1,0 +1,98 @@
+"""Leaving the app: q and Ctrl-C from anywhere, and an in-flight download leaves no partial file behind."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+import pytest
+from textual.widgets import Input
+
+from batchtui.ui.dialogs.help import HelpScreen
+from batchtui.ui.screens.batches import BatchesScreen
+from batchtui.ui.screens.create_batch import CreateBatchScreen
+from batchtui.ui.screens.results import ResultsScreen
+from tests.ui.conftest import settle
+from tests.ui.fake_api import make_batch
+from tests.ui.lifecycle_fakes import LifecycleAPI, jsonl, lifecycle_app, result_line, wait_until
+
+
+@pytest.fixture(autouse=True)
+def cache_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("BATCHTUI_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.chdir(tmp_path)
+    return tmp_path / "cache"
+
+
+@pytest.fixture
+def api() -> LifecycleAPI:
+    return LifecycleAPI(batches=[make_batch(0, "completed", output_file_id="file-out"), make_batch(1, "in_progress")])
+
+
+async def quit_with(pilot, key: str) -> None:
+    await pilot.press(key)
+    await wait_until(pilot, lambda: not pilot.app.is_running)
+    assert pilot.app.return_code == 0
+
+
+async def test_ctrl_c_quits_from_the_main_screen(api):
+    app = lifecycle_app(api)
+    async with app.run_test() as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.screen, BatchesScreen)
+        await quit_with(pilot, "ctrl+c")
+
+
+async def test_ctrl_c_quits_from_a_modal(api):
+    app = lifecycle_app(api)
+    async with app.run_test() as pilot:
+        await settle(app, pilot)
+        await pilot.press("question_mark")
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        await quit_with(pilot, "ctrl+c")
+
+
+async def test_ctrl_c_quits_from_a_text_field_where_q_is_typed(api):
+    app = lifecycle_app(api)
+    async with app.run_test() as pilot:
+        await settle(app, pilot)
+        await pilot.press("N")
+        await wait_until(pilot, lambda: isinstance(app.screen, CreateBatchScreen))
+        path = app.screen.query_one("#create-path", Input)
+        await wait_until(pilot, lambda: app.focused is path)
+        await pilot.press("q")
+        await pilot.pause()
+        assert app.is_running and path.value.endswith("q")
+        await quit_with(pilot, "ctrl+c")
+
+
+async def test_q_still_quits(api):
+    app = lifecycle_app(api)
+    async with app.run_test() as pilot:
+        await settle(app, pilot)
+        await quit_with(pilot, "q")
+
+
+class StalledDownload(LifecycleAPI):
+    """Serves the first part of a file's content, then nothing more until the test ends."""
+
+    async def handle_async(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/content"):
+            self.requests.append(request)
+            return httpx.Response(200, content=self._stalled(), headers={"content-length": "1000000"})
+        return await super().handle_async(request)
+
+    async def _stalled(self):
+        yield jsonl([result_line("alpha")])
+        await asyncio.Event().wait()
+
+
+async def test_quitting_mid_download_removes_the_partial_file(cache_dir):
+    api = StalledDownload(batches=[make_batch(0, "completed", output_file_id="file-out")])
+    app = lifecycle_app(api)
+    async with app.run_test() as pilot:
+        await settle(app, pilot)
+        await pilot.press("o")
+        await wait_until(pilot, lambda: isinstance(app.screen, ResultsScreen) and list(cache_dir.glob("*.part")))
+        await quit_with(pilot, "ctrl+c")
+    assert list(cache_dir.iterdir()) == []
