@@ -14,6 +14,9 @@ Progress = Callable[[int, int], None]
 # Report about once per megabyte so a progress bar moves without flooding the UI.
 PROGRESS_STEP = 1024 * 1024
 
+# The bounded readers hold at most this much of a line they have not yet measured.
+READ_CHUNK_BYTES = 1024 * 1024
+
 
 @dataclass(frozen=True, slots=True)
 class RawLine:
@@ -26,7 +29,18 @@ class RawLine:
 
     @property
     def is_blank(self) -> bool:
-        return not self.data.strip()
+        # isspace, not strip: stripping would copy a long line only to test it.
+        return not self.data or self.data.isspace()
+
+
+@dataclass(frozen=True, slots=True)
+class LongLine:
+    """A line longer than a bounded reader's limit: measured, never held in memory."""
+
+    number: int
+    offset: int
+    length: int
+    """Bytes without the line break."""
 
 
 class LineError(ValueError):
@@ -40,17 +54,97 @@ class LineError(ValueError):
 
 def iter_lines(file: BinaryIO, progress: Progress | None = None) -> Iterator[RawLine]:
     """Yield every line of a file opened in binary mode, reporting progress as it goes."""
-    total = os.fstat(file.fileno()).st_size
+    reporter = _Reporter(file, progress)
     offset = 0
-    next_report = PROGRESS_STEP
     for number, data in enumerate(file, start=1):
         yield RawLine(number, offset, data)
         offset += len(data)
-        if progress is not None and offset >= next_report:
-            progress(offset, total)
-            next_report = offset + PROGRESS_STEP
-    if progress is not None:
-        progress(offset, total)
+        reporter.reached(offset)
+    reporter.finish(offset)
+
+
+def iter_bounded_lines(
+    file: BinaryIO, max_line_bytes: int, progress: Progress | None = None
+) -> Iterator[RawLine | LongLine]:
+    """Like `iter_lines`, but a line longer than `max_line_bytes` (its break not counted) comes as a LongLine.
+
+    `file` must be seekable: a line longer than one read chunk is measured first and read second.
+    """
+    reporter = _Reporter(file, progress)
+    offset = 0
+    number = 0
+    while first := file.readline(READ_CHUNK_BYTES):
+        number += 1
+        size, length = _measure(file, first, offset, reporter)
+        if length > max_line_bytes:
+            yield LongLine(number, offset, length)
+        else:
+            yield RawLine(number, offset, first if size == len(first) else _read_at(file, offset, size))
+        offset += size
+        reporter.reached(offset)
+    reporter.finish(offset)
+
+
+def read_line(file: BinaryIO, max_line_bytes: int) -> bytes | None:
+    """The next line, b"" at the end of the file, or None when it is longer than `max_line_bytes`.
+
+    Reads about `max_line_bytes` at most, so a file without line breaks is not read through; after a
+    None the file is left inside that line.
+    """
+    offset = file.tell()
+    first = file.readline(READ_CHUNK_BYTES)
+    size, length = _measure(file, first, offset, None, stop_past=max_line_bytes)
+    if length > max_line_bytes:
+        return None
+    return first if size == len(first) else _read_at(file, offset, size)
+
+
+def _measure(
+    file: BinaryIO, first: bytes, offset: int, reporter: _Reporter | None, stop_past: int | None = None
+) -> tuple[int, int]:
+    """(size with the line break, length without) of the line that begins with `first`, keeping no chunk."""
+    size, piece, tail = len(first), first, first[-2:]
+    while not _ends_line(piece) and (stop_past is None or size - 2 <= stop_past):
+        if reporter is not None:
+            reporter.reached(offset + size)
+        piece = file.readline(READ_CHUNK_BYTES)
+        size += len(piece)
+        tail = (tail + piece[-2:])[-2:]
+    return size, size - _break_length(tail)
+
+
+def _ends_line(piece: bytes) -> bool:
+    # readline(n) returns fewer than n bytes without a line break only at the end of the file.
+    return piece.endswith(b"\n") or len(piece) < READ_CHUNK_BYTES
+
+
+def _break_length(tail: bytes) -> int:
+    if tail.endswith(b"\r\n"):
+        return 2
+    return 1 if tail.endswith(b"\n") else 0
+
+
+def _read_at(file: BinaryIO, offset: int, size: int) -> bytes:
+    file.seek(offset)
+    return file.read(size)
+
+
+class _Reporter:
+    """Calls `progress` about once per PROGRESS_STEP, and once at the end."""
+
+    def __init__(self, file: BinaryIO, progress: Progress | None) -> None:
+        self.progress = progress
+        self.total = os.fstat(file.fileno()).st_size if progress is not None else 0
+        self.next_report = PROGRESS_STEP
+
+    def reached(self, offset: int) -> None:
+        if self.progress is not None and offset >= self.next_report:
+            self.progress(offset, self.total)
+            self.next_report = offset + PROGRESS_STEP
+
+    def finish(self, offset: int) -> None:
+        if self.progress is not None:
+            self.progress(offset, self.total)
 
 
 def parse_line(data: bytes, *, strict: bool = False) -> Any:
