@@ -219,8 +219,16 @@ class BatchClient:
     async def download_file(
         self, file_id: str, destination: str | os.PathLike[str], progress: Progress | None = None
     ) -> int:
-        """Stream a file's content to `destination` (written whole or not at all); returns bytes written."""
-        return await save_content(self._sender, _content_path(file_id), destination, progress)
+        """Stream a file's content to `destination` (written whole or not at all); returns bytes written.
+
+        A body ended by a closed connection (no Content-Length, no chunks) costs one more request,
+        GET /files/{id}, whose `bytes` tells a whole body from a cut one.
+        """
+
+        async def file_size() -> int | None:
+            return (await self.retrieve_file(file_id)).bytes
+
+        return await save_content(self._sender, _content_path(file_id), destination, progress, file_size)
 
     # Plumbing
 
