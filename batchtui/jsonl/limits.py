@@ -13,6 +13,8 @@ class InputLimits:
     max_file_bytes: int = 200_000_000
     max_requests: int = 50_000
     max_embedding_inputs: int = 50_000
+    # The largest request payload OpenAI documents is 50 MB (image, file inputs); read as MiB, no valid line is longer.
+    max_line_bytes: int = 50 * 1024 * 1024
 
 
 DEFAULT_LIMITS = InputLimits()

@@ -6,7 +6,9 @@ the same mistakes locally, each with its line number.
 
 from __future__ import annotations
 
+import hashlib
 import os
+import reprlib
 import stat
 from dataclasses import dataclass
 from enum import StrEnum
@@ -14,10 +16,22 @@ from typing import Any
 
 from batchtui.api.endpoints import BATCH_ENDPOINTS, EMBEDDINGS_ENDPOINT
 from batchtui.jsonl.limits import DEFAULT_LIMITS, InputLimits, byte_size
-from batchtui.jsonl.line_reader import LineError, Progress, RawLine, iter_lines, json_type_name, parse_line
+from batchtui.jsonl.line_reader import (
+    LineError,
+    LongLine,
+    Progress,
+    RawLine,
+    iter_bounded_lines,
+    json_type_name,
+    parse_line,
+    read_line,
+)
 
-# A file with no newline must not be read whole just to pre-fill a form.
+# Pre-filling a form is worth parsing a long first line, not reading a file without line breaks.
 FIRST_LINE_LIMIT = 16 * 1024 * 1024
+
+# Longer custom_ids are remembered by their digest, so 50,000 of them cannot fill memory.
+LONGEST_ID_KEPT = 64
 
 
 class ProblemKind(StrEnum):
@@ -29,6 +43,7 @@ class ProblemKind(StrEnum):
     TOO_MANY_REQUESTS = "too_many_requests"
     TOO_MANY_EMBEDDING_INPUTS = "too_many_embedding_inputs"
     UNSUPPORTED_ENDPOINT = "unsupported_endpoint"
+    LINE_TOO_LONG = "line_too_long"
     NOT_UTF8 = "not_utf8"
     INVALID_JSON = "invalid_json"
     NOT_AN_OBJECT = "not_an_object"
@@ -110,7 +125,7 @@ def check_input_file(
         return checker.report(path, size=size, counted=False)
     try:
         with open(path, "rb") as file:
-            for raw in iter_lines(file, progress):
+            for raw in iter_bounded_lines(file, limits.max_line_bytes, progress):
                 checker.check(raw)
     except OSError as error:
         checker.add(None, ProblemKind.UNREADABLE, f"cannot read the file: {error.strerror or error}")
@@ -125,8 +140,9 @@ def detect_endpoint(path: str | os.PathLike[str]) -> str | None:
         if not os.path.isfile(path):
             return None
         with open(path, "rb") as file:
-            while line := file.readline(FIRST_LINE_LIMIT):
-                if line.strip():
+            # Ends at the end of the file and at a line too long to parse (read_line gives b"" or None).
+            while line := read_line(file, FIRST_LINE_LIMIT):
+                if not line.isspace():
                     return _url_of(line)
     except (OSError, LineError):
         return None
@@ -134,8 +150,6 @@ def detect_endpoint(path: str | os.PathLike[str]) -> str | None:
 
 
 def _url_of(line: bytes) -> str | None:
-    if not line.endswith(b"\n") and len(line) == FIRST_LINE_LIMIT:
-        return None  # cut off: parsing half a line would only fail
     request = parse_line(line)
     url = request.get("url") if isinstance(request, dict) else None
     return url if isinstance(url, str) else None
@@ -179,7 +193,7 @@ class _InputChecker:
         self.endpoint_line: int | None = None
         self.model: Any = None
         self.model_line: int | None = None
-        self.first_line_for_id: dict[str, int] = {}
+        self.first_line_for_id: dict[str | bytes, int] = {}
         self.request_count = 0
         self.blank_lines = 0
         self.embedding_inputs = 0
@@ -196,7 +210,11 @@ class _InputChecker:
         elif len(self.line_problems) < self.max_listed:
             self.line_problems.append(Problem(line, kind.value, message))
 
-    def check(self, raw: RawLine) -> None:
+    def check(self, raw: RawLine | LongLine) -> None:
+        if isinstance(raw, LongLine):
+            self.request_count += 1
+            self.add(raw.number, ProblemKind.LINE_TOO_LONG, self._too_long(raw.length))
+            return
         if raw.is_blank:
             self.blank_lines += 1
             return
@@ -244,6 +262,13 @@ class _InputChecker:
             problem_counts=dict(self.counts),
         )
 
+    def _too_long(self, length: int) -> str:
+        limit = byte_size(self.limits.max_line_bytes)
+        size = byte_size(length)
+        if size == limit:
+            size = f"{length:,} bytes"  # rounded, both would read the same
+        return f"{size} is longer than the {limit} a request can be; too long to check"
+
     def _check_custom_id(self, line: int, request: dict[str, Any]) -> None:
         if "custom_id" not in request:
             self.add(line, ProblemKind.MISSING_CUSTOM_ID, "missing custom_id")
@@ -257,7 +282,8 @@ class _InputChecker:
         if not custom_id:
             self.add(line, ProblemKind.MISSING_CUSTOM_ID, "custom_id is empty")
             return
-        first_line = self.first_line_for_id.get(custom_id)
+        key = _id_key(custom_id)
+        first_line = self.first_line_for_id.get(key)
         if first_line is not None:
             self.add(
                 line,
@@ -266,7 +292,7 @@ class _InputChecker:
             )
         elif self.request_count <= self.limits.max_requests:
             # Past the request limit the file is rejected anyway; stop growing memory.
-            self.first_line_for_id[custom_id] = line
+            self.first_line_for_id[key] = line
 
     def _check_method(self, line: int, request: dict[str, Any]) -> None:
         method = request.get("method")
@@ -318,7 +344,15 @@ def _unsupported(endpoint: str) -> str:
     return f"{_clip(endpoint)} is not a batch endpoint; use one of {', '.join(BATCH_ENDPOINTS)}"
 
 
+def _id_key(custom_id: str) -> str | bytes:
+    if len(custom_id) <= LONGEST_ID_KEPT:
+        return custom_id
+    # surrogatepass: JSON can spell a lone surrogate, which strict UTF-8 refuses to encode.
+    return hashlib.sha256(custom_id.encode("utf-8", "surrogatepass")).digest()
+
+
 def _clip(value: Any, limit: int = 60) -> str:
     """A value quoted for a message, cut so one huge field cannot swamp the report."""
-    text = repr(value)
+    # Only a prefix is ever shown: the repr of a whole huge value would copy it first.
+    text = repr(value[:limit]) if isinstance(value, str) else reprlib.repr(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"

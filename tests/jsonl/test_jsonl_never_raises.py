@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from batchtui.jsonl.preflight import check_input_file
+from batchtui.jsonl import line_reader
+from batchtui.jsonl.limits import InputLimits
+from batchtui.jsonl.preflight import ProblemKind, check_input_file
 from batchtui.jsonl.result_file import group_errors, scan_result_file
 
 # Names the readers look for, so generated objects reach deep into their branches.
@@ -61,6 +64,20 @@ def test_check_input_file_never_raises(tmp_path, lines):
     assert report.ok == (report.total_problems == 0)
     assert len(report.problems) <= report.total_problems
     assert all(problem.line is None or problem.line >= 1 for problem in report.problems)
+    assert report.summary()
+
+
+@fixture_reuse
+@given(lines=any_lines, max_line_bytes=st.integers(0, 80), chunk=st.integers(1, 16))
+def test_check_input_file_never_raises_on_lines_too_long_to_check(tmp_path, lines, max_line_bytes, chunk):
+    path = write(tmp_path / "input.jsonl", lines)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(line_reader, "READ_CHUNK_BYTES", chunk)
+        report = check_input_file(path, max_problems_listed=5, limits=InputLimits(max_line_bytes=max_line_bytes))
+
+    *ended, last = path.read_bytes().split(b"\n")
+    lengths = [len(line.removesuffix(b"\r")) for line in ended] + [len(last)]
+    assert report.problem_counts.get(ProblemKind.LINE_TOO_LONG, 0) == sum(n > max_line_bytes for n in lengths)
     assert report.summary()
 
 

@@ -324,7 +324,87 @@ def test_detect_endpoint_gives_up_on_a_first_line_too_long_to_read(tmp_path: Pat
     line = json.dumps(chat("a"))
     path.write_text(line + "\n")
 
-    monkeypatch.setattr(preflight, "FIRST_LINE_LIMIT", len(line) + 1)
-    assert detect_endpoint(path) == CHAT
     monkeypatch.setattr(preflight, "FIRST_LINE_LIMIT", len(line))
+    assert detect_endpoint(path) == CHAT
+    monkeypatch.setattr(preflight, "FIRST_LINE_LIMIT", len(line) - 1)
     assert detect_endpoint(path) is None
+
+
+def padded(custom_id: str, size: int) -> bytes:
+    """A valid chat request of exactly `size` bytes, without a line break."""
+    empty = json.dumps(chat(custom_id, body={"model": "gpt-4o-mini", "pad": ""})).encode()
+    return empty.replace(b'"pad": ""', b'"pad": "' + b"x" * (size - len(empty)) + b'"')
+
+
+def test_a_line_over_the_line_limit_is_a_problem_of_its_own(write_jsonl):
+    path = write_jsonl("long.jsonl", [chat("a"), padded("b", 5000), chat("a"), chat("c")])
+
+    report = check_input_file(path, limits=InputLimits(max_line_bytes=1000))
+
+    assert [(problem.line, problem.kind) for problem in report.problems] == [
+        (2, ProblemKind.LINE_TOO_LONG),
+        (3, ProblemKind.DUPLICATE_CUSTOM_ID),
+    ]
+    assert report.problems[0].message == "5.0 kB is longer than the 1.0 kB a request can be; too long to check"
+    assert report.request_count == 4
+    assert report.endpoint == CHAT and report.model == "gpt-4o-mini"
+    assert report.summary() == "2 problems: 1 line_too_long, 1 duplicate_custom_id"
+
+
+def test_a_line_just_over_the_limit_gives_its_exact_size(write_jsonl):
+    path = write_jsonl("long.jsonl", [padded("a", 1001)])
+
+    report = check_input_file(path, limits=InputLimits(max_line_bytes=1000))
+
+    assert report.problems[0].message == "1,001 bytes is longer than the 1.0 kB a request can be; too long to check"
+
+
+@pytest.mark.parametrize("line_break", [b"\n", b"\r\n", b""])
+def test_a_line_as_long_as_the_limit_passes_whatever_its_line_break(tmp_path, line_break):
+    path = tmp_path / "edge.jsonl"
+    path.write_bytes(json.dumps(chat("a")).encode() + b"\n" + padded("b", 1000) + line_break)
+
+    assert check_input_file(path, limits=InputLimits(max_line_bytes=1000)).ok
+    report = check_input_file(path, limits=InputLimits(max_line_bytes=999))
+    assert [(problem.line, problem.kind) for problem in report.problems] == [(2, ProblemKind.LINE_TOO_LONG)]
+
+
+def test_a_valid_line_as_long_as_the_default_limit_passes(tmp_path):
+    path = tmp_path / "near.jsonl"
+    with path.open("wb") as file:
+        file.write(json.dumps(chat("a")).encode() + b"\n")
+        file.write(padded("b", DEFAULT_LIMITS.max_line_bytes) + b"\r\n")
+        file.write(json.dumps(chat("c")).encode() + b"\n")
+
+    report = check_input_file(path)
+
+    assert report.ok, report.problems
+    assert report.request_count == 3
+    # Above the 50 MB payload OpenAI documents, so no request it accepts is refused here.
+    assert DEFAULT_LIMITS.max_line_bytes > 50_000_000
+
+
+def test_long_custom_ids_are_compared_whole(write_jsonl):
+    shared = "x" * 200
+    rows = [chat(shared + "1"), chat(shared + "2"), chat(shared + "1"), chat("\ud800" * 100), chat("\ud800" * 100)]
+
+    report = check_input_file(write_jsonl("ids.jsonl", rows))
+
+    assert [(problem.line, problem.kind) for problem in report.problems] == [
+        (3, ProblemKind.DUPLICATE_CUSTOM_ID),
+        (5, ProblemKind.DUPLICATE_CUSTOM_ID),
+    ]
+    assert "already used on line 1" in report.problems[0].message
+    assert "already used on line 4" in report.problems[1].message
+    assert all(len(problem.message) < 120 for problem in report.problems)
+
+
+def test_huge_values_are_cut_in_messages(write_jsonl):
+    huge = list(range(100_000))
+    path = write_jsonl("huge.jsonl", [chat("a"), chat("b", method=huge, url="/v1/" + "x" * 10_000)])
+
+    messages = [problem.message for problem in check_input_file(path).problems]
+
+    assert len(messages) == 2
+    assert messages[0].startswith("method is [0, 1, 2,") and len(messages[0]) < 100
+    assert messages[1].startswith("url '/v1/xxx") and len(messages[1]) < 160
