@@ -9,7 +9,7 @@ from batchtui.store.errors import IndexBusy, IndexCorrupt, IndexUnavailable, Sto
 from batchtui.store.query import Query, parse_query, toggle_active
 from batchtui.store.reads import Observation, active_batches, get_batch, indexed_count, load_sync_state, observations
 from batchtui.store.searching import SearchResult, Sort, search
-from batchtui.store.writes import WriteResult, save_batches, save_sync_state
+from batchtui.store.writes import WriteResult, record_list_page, save_batches, save_sync_state
 
 __all__ = [
     "Index",
@@ -32,6 +32,7 @@ __all__ = [
     "open_index",
     "parse_query",
     "rebuild_index",
+    "record_list_page",
     "save_batches",
     "save_sync_state",
     "search",

@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from batchtui.store import statuses
 from batchtui.store.database import Index
 from batchtui.store.fields import BatchRow, clean, row_from_raw
-from batchtui.store.planner import SyncState
+from batchtui.store.planner import ListPage, PageSeen, SyncState, after_page
 
 _UPSERT = """
 INSERT INTO batches (
@@ -65,6 +65,21 @@ def save_batches(
         if sync_state is not None:
             _save_sync_state(connection, sync_state, seen)
     return WriteResult(new=new, updated=updated, skipped=skipped, observations=observed)
+
+
+def record_list_page(
+    index: Index, state: SyncState, request: ListPage, body: Mapping[str, Any], *, seen_at: float
+) -> tuple[SyncState, WriteResult]:
+    """Index the body of a GET /batches answer to `request`, and move the walks on, in one transaction.
+
+    Returns the new state for the next `next_history_request`. Any list page counts, the
+    visible one included: page 1 is how a later run learns what is new on top.
+    """
+    data = body.get("data")
+    batches = list(data) if isinstance(data, list) else []
+    seen = PageSeen.from_raw(batches, has_more=body.get("has_more"), last_id=body.get("last_id"))
+    new_state = after_page(state, request, seen)
+    return new_state, save_batches(index, batches, seen_at=seen_at, sync_state=new_state)
 
 
 def save_sync_state(index: Index, state: SyncState, *, now: float) -> None:
