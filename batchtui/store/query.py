@@ -32,6 +32,7 @@ MAX_TERMS = 32
 # A century: longer ages would not fit an SQLite integer once subtracted from now.
 _MAX_AGE = 100 * 366 * 86_400
 
+# Every name the batch table shows (batchtui/api/endpoints.py, kept equal by a test) works here too.
 ENDPOINT_NAMES: dict[str, tuple[str, ...]] = {
     "chat": ("/v1/chat/completions",),
     "responses": ("/v1/responses",),
@@ -39,6 +40,7 @@ ENDPOINT_NAMES: dict[str, tuple[str, ...]] = {
     "completions": ("/v1/completions",),
     "moderations": ("/v1/moderations",),
     "images": ("/v1/images/generations", "/v1/images/edits"),
+    "image edits": ("/v1/images/edits",),
     "videos": ("/v1/videos",),
 }
 _UNITS = {"m": 60, "h": 3_600, "d": 86_400, "w": 7 * 86_400}

@@ -8,6 +8,7 @@ import sys
 
 import batchtui.store
 from batchtui.store import statuses
+from batchtui.store.query import ENDPOINT_NAMES
 
 FORBIDDEN = ("textual", "httpx", "pydantic", "batchtui.ui", "batchtui.api")
 
@@ -47,3 +48,12 @@ def test_the_store_status_groups_mirror_the_api_ones() -> None:
     assert statuses.TERMINAL == api_statuses.TERMINAL
     assert statuses.ACTIVE == api_statuses.ACTIVE
     assert set(statuses.SORT_ORDER) == set(statuses.KNOWN)
+
+
+def test_every_endpoint_name_the_table_shows_is_a_filter_value() -> None:
+    from batchtui.api import endpoints
+
+    paths = {path for group in ENDPOINT_NAMES.values() for path in group}
+    assert paths == set(endpoints.BATCH_ENDPOINTS)
+    for path, name in endpoints.ENDPOINT_NAMES.items():
+        assert path in ENDPOINT_NAMES[name], name

@@ -54,6 +54,7 @@ NOV_1 = 1_793_491_200  # 2026-11-01T00:00:00Z
         ("endpoint:completions", (EndpointIn(("/v1/completions",)),)),
         ("endpoint:images", (EndpointIn(("/v1/images/generations", "/v1/images/edits")),)),
         ("endpoint:chat/completions", (EndpointIn(("/v1/chat/completions",)),)),
+        ('endpoint:"image edits"', (EndpointIn(("/v1/images/edits",)),)),
         ("endpoint:/v1/custom", (EndpointIn(("/v1/custom",)),)),
         ("-endpoint:chat,embeddings", (EndpointIn(("/v1/chat/completions", "/v1/embeddings"), negated=True),)),
         ("project=apollo", (MetadataPair("project", "apollo"),)),
