@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,11 +44,35 @@ def active_batches(index: Index) -> list[ActiveBatch]:
     """Every indexed batch that has not ended, with when it was last fetched and its place in the list."""
     with index.reading() as connection:
         rows = connection.execute(
-            """SELECT id, status, created_at, seen_at,
-                      (SELECT count(*) FROM batches AS newer WHERE newer.created_at > batches.created_at)
-               FROM batches WHERE terminal = 0 ORDER BY created_at DESC, seq DESC"""
+            "SELECT id, status, created_at, seen_at FROM batches WHERE terminal = 0 ORDER BY created_at DESC, seq DESC"
         ).fetchall()
-    return [ActiveBatch(id=row[0], status=row[1], created_at=row[2], refreshed_at=row[3], depth=row[4]) for row in rows]
+        depths = _depths(connection, [row[2] for row in rows])
+    return [
+        ActiveBatch(id=row[0], status=row[1], created_at=row[2], refreshed_at=row[3], depth=depth)
+        for row, depth in zip(rows, depths, strict=True)
+    ]
+
+
+def _depths(connection: sqlite3.Connection, created_ats: list[int | None]) -> list[int]:
+    """How many batches are newer than each (newest first): one walk down the index, not one count each."""
+    depths: list[int] = []
+    depth, upper = 0, None
+    for created_at in created_ats:
+        if created_at is None:
+            # No creation time sorts last, below every batch that has one.
+            depths.append(_count(connection, "created_at IS NOT NULL", ()))
+            continue
+        if upper is None:
+            depth = _count(connection, "created_at > ?", (created_at,))
+        elif created_at < upper:
+            depth += _count(connection, "created_at > ? AND created_at <= ?", (created_at, upper))
+        upper = created_at
+        depths.append(depth)
+    return depths
+
+
+def _count(connection: sqlite3.Connection, where: str, params: tuple[int, ...]) -> int:
+    return int(connection.execute(f"SELECT count(*) FROM batches WHERE {where}", params).fetchone()[0])
 
 
 def indexed_count(index: Index) -> int:

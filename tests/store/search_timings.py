@@ -10,9 +10,11 @@ import argparse
 import statistics
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from batchtui.store import Index, open_index, parse_query, save_batches, search
+from batchtui.store.reads import active_batches
 from batchtui.store.searching import Sort
 from tests.store.factories import history
 
@@ -55,6 +57,9 @@ def main() -> None:
             for sort in Sort if name in ("everything", "metadata word") else (Sort.CREATED,):
                 _measure(index, name, text, sort, args.runs)
         _measure(index, "deep page", "", Sort.CREATED, args.runs, offset=args.rows - 100)
+        _measure_writes(index, args.runs)
+        _measure_call("active batches", lambda: len(active_batches(index)), 20)
+        _measure_call("open the index", lambda: _open_and_close(path), 20)
         index.close()
 
 
@@ -79,6 +84,37 @@ def _measure(index: Index, name: str, text: str, sort: Sort, runs: int, offset: 
     p99 = timings[min(len(timings) - 1, int(len(timings) * 0.99))]
     matching = result.matching if result else 0
     print(f"{name:<16} {sort.value:<9} {matching:>9,} {statistics.median(timings):>8.2f} {p99:>8.2f}")
+
+
+def _open_and_close(path: Path) -> int:
+    open_index(path).index.close()
+    return 0
+
+
+def _measure_call(name: str, call: Callable[[], int], runs: int) -> None:
+    timings = []
+    size = 0
+    for _ in range(runs):
+        started = time.perf_counter()
+        size = call()
+        timings.append((time.perf_counter() - started) * 1000)
+    timings.sort()
+    p99 = timings[min(len(timings) - 1, int(len(timings) * 0.99))]
+    print(f"{name:<16} {'-':<9} {size:>9,} {statistics.median(timings):>8.2f} {p99:>8.2f}")
+
+
+def _measure_writes(index: Index, runs: int) -> None:
+    """A backfill step: one page of 100 batches the index already holds, with new counts."""
+    pages = [history(100, now=NOW, seed=11) for _ in range(2)]
+    timings = []
+    for run in range(min(runs, 50)):
+        page = pages[run % 2]
+        started = time.perf_counter()
+        save_batches(index, page, seen_at=NOW + run + 1)
+        timings.append((time.perf_counter() - started) * 1000)
+    timings.sort()
+    p99 = timings[min(len(timings) - 1, int(len(timings) * 0.99))]
+    print(f"{'write 100':<16} {'-':<9} {100:>9,} {statistics.median(timings):>8.2f} {p99:>8.2f}")
 
 
 if __name__ == "__main__":

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -298,6 +300,43 @@ def test_two_connections_in_two_threads_write_the_same_file_at_once(index_file: 
     with open_index(index_file).index as index:
         assert indexed_count(index) == 2 * 20 * 20
         assert search(index, parse_query("left"), now=NOW).matching == 400
+
+
+WRITER = """
+import sys
+from pathlib import Path
+from batchtui.store import open_index, save_batches
+from tests.store.factories import batch
+with open_index(Path(sys.argv[1])).index as index:
+    print("ready", flush=True)
+    sys.stdin.readline()
+    for page in range(30):
+        save_batches(index, [batch(f"batch_other_{page}_{n}") for n in range(20)], seen_at=page)
+print("done", flush=True)
+"""
+
+
+def test_two_processes_write_the_same_file_at_once(index_file: Path) -> None:
+    open_index(index_file).index.close()
+    other = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(index_file)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert other.stdin is not None and other.stdout is not None
+    with open_index(index_file).index as index:
+        assert other.stdout.readline().strip() == "ready"
+        other.stdin.write("go\n")
+        other.stdin.flush()
+        for page in range(30):
+            save_batches(index, [batch(f"batch_mine_{page}_{n}") for n in range(20)], seen_at=page)
+        out, err = other.communicate(timeout=60)
+        assert other.returncode == 0, err
+        assert out.strip() == "done"
+        assert indexed_count(index) == 2 * 30 * 20
 
 
 def test_a_lock_held_past_the_timeout_is_index_busy_never_database_is_locked(index_file: Path) -> None:

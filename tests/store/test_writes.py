@@ -134,3 +134,20 @@ def test_batches_of_one_second_keep_the_order_the_server_listed_them_in(index: I
         "batch_second",
         "batch_third",
     ]
+
+
+def test_the_depth_of_active_batches_counts_only_strictly_newer_ones(index: Index) -> None:
+    save_batches(
+        index,
+        [
+            batch("batch_top", status="completed", created_at=NOW),
+            batch("batch_tie_a", status="in_progress", created_at=NOW - 10),
+            batch("batch_tie_b", status="validating", created_at=NOW - 10),
+            batch("batch_between", status="completed", created_at=NOW - 15),
+            batch("batch_deeper", status="finalizing", created_at=NOW - 20),
+            {"id": "batch_timeless", "status": "in_progress"},
+        ],
+        seen_at=NOW,
+    )
+    depths = {batch.id: batch.depth for batch in active_batches(index)}
+    assert depths == {"batch_tie_a": 1, "batch_tie_b": 1, "batch_deeper": 4, "batch_timeless": 5}
