@@ -47,13 +47,14 @@ def save_batches(
     An active batch's request counts are kept as an observation unless they equal its last one.
     """
     seen = int(seen_at)
-    new = updated = skipped = observed = 0
+    # Oldest first, so among batches created in the same second the newer one gets the higher seq.
+    # Read out before the lock is taken: another process waits only for the SQL.
+    rows = [row_from_raw(raw) for raw in reversed(batches)]
+    skipped = sum(1 for row in rows if row is None)
+    new = updated = observed = 0
     with index.writing() as connection:
-        # Oldest first, so among batches created in the same second the newer one gets the higher seq.
-        for raw in reversed(batches):
-            row = row_from_raw(raw)
+        for row in rows:
             if row is None:
-                skipped += 1
                 continue
             outcome = _upsert(connection, row, seen)
             if outcome is None:
