@@ -171,5 +171,7 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
         return run_demo(settings, faults=args.faults, hostile=args.hostile)
     from batchtui.ui.app import BatchApp
 
-    BatchApp(settings).run()
-    return 0
+    app = BatchApp(settings)
+    app.run()
+    # 0 after q or Ctrl-C, 1 after an unexpected error, 128 + n after signal n; None if it never started.
+    return app.return_code or 0

@@ -31,7 +31,8 @@ def run_demo(settings: Settings, *, faults: bool = False, hostile: bool = False)
     try:
         demo_settings = replace(settings, api_key=DEMO_KEY, base_url=base_url, azure=False, api_version=None)
         label = "demo · simulated Batch API on this machine" + (" · faults on" if faults else "")
-        BatchApp(demo_settings, server_label=label).run()
+        app = BatchApp(demo_settings, server_label=label)
+        app.run()
     finally:
         simulator.stop()
-    return 0
+    return app.return_code or 0  # the app's status, as main() returns it

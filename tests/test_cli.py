@@ -420,3 +420,15 @@ def test_terminal_problem_names_what_is_redirected() -> None:
     assert "input is redirected" in (terminal_problem(Stream(False), Stream(True)) or "")
     assert "input is redirected" in (terminal_problem(None, Stream(True)) or "")
     assert "standard error is redirected" in (terminal_problem(Stream(True), Stream(False)) or "")
+
+
+@pytest.mark.parametrize("status", [1, 143])
+@pytest.mark.parametrize("argv", [[], ["--demo"]], ids=["app", "demo"])
+def test_the_apps_exit_status_is_the_process_status(monkeypatch: pytest.MonkeyPatch, argv: list, status: int) -> None:
+    # 1 after an unexpected error, 128 + n after signal n: a crash must not look like a clean quit to a script.
+    from batchtui.ui.app import BatchApp
+
+    monkeypatch.setattr("batchtui.cli.terminal_problem", lambda keys, screen: None)  # pytest has no terminal
+    monkeypatch.setattr(BatchApp, "run", lambda self: None)
+    monkeypatch.setattr(BatchApp, "return_code", property(lambda self: status))
+    assert run(argv, {"OPENAI_API_KEY": KEY}) == status

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
+import signal
+from collections.abc import Callable
 from pathlib import Path
+from types import FrameType
 
 from textual.app import App
 from textual.binding import Binding, Keymap
@@ -15,6 +19,9 @@ from batchtui.config import Settings
 from batchtui.ui.dialogs.help import HelpScreen
 from batchtui.ui.keys import key_group, with_fallbacks
 from batchtui.ui.screens.batches import BatchesScreen
+
+# What ends a terminal program from outside: kill, a closed terminal window or tmux session, kill -INT.
+EXIT_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP", "SIGINT") if hasattr(signal, name))
 
 
 def stylesheet_dir() -> Path:
@@ -57,6 +64,7 @@ class BatchApp(App):
         self.server_label = server_label or settings.server_label
         # The keymap in force, as given to set_keymap (Textual keeps its own copy private).
         self.keymap: dict[str, str] = {}
+        self._signals_before: dict[int, Callable[[int, FrameType | None], object] | int | None] = {}
 
     def get_default_screen(self) -> Screen:
         return BatchesScreen(
@@ -102,7 +110,30 @@ class BatchApp(App):
         # What start-up built (modules, styles, widgets) lives as long as the app. Frozen, the collector
         # stops walking it on every full collection: those walks were 40–80 ms pauses under key presses.
         self.call_after_refresh(gc.freeze)
+        self._catch_exit_signals()
+
+    def exit_on_signal(self, signum: int) -> None:
+        """Leave the way q does, so Textual gives the terminal back; the status says which signal, as a shell's would."""
+        if self.return_code is None:  # an exit already under way (q, a crash) keeps its own status
+            self.exit(return_code=128 + signum)
 
     async def on_unmount(self) -> None:
-        gc.unfreeze()
-        await self.client.aclose()
+        try:
+            gc.unfreeze()
+            await self.client.aclose()
+        finally:
+            self._release_exit_signals()
+
+    def _catch_exit_signals(self) -> None:
+        loop = asyncio.get_running_loop()
+        self._signals_before = {signum: signal.getsignal(signum) for signum in EXIT_SIGNALS}
+        for signum in EXIT_SIGNALS:
+            loop.add_signal_handler(signum, self.exit_on_signal, signum)
+
+    def _release_exit_signals(self) -> None:
+        loop = asyncio.get_running_loop()
+        for signum, before in self._signals_before.items():
+            loop.remove_signal_handler(signum)
+            # remove_signal_handler leaves the default behind; whoever ran the app may have had its own.
+            if before is not None:
+                signal.signal(signum, before)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 
 import httpx
 import pytest
@@ -71,6 +73,28 @@ async def test_q_still_quits(api):
     async with app.run_test() as pilot:
         await settle(app, pilot)
         await quit_with(pilot, "q")
+
+
+@pytest.fixture
+def handler_before():
+    """A do-nothing SIGTERM handler in place before the app starts: a signal the app misses cannot end pytest."""
+
+    def before(signum, frame) -> None:
+        pass
+
+    previous = signal.signal(signal.SIGTERM, before)
+    yield before
+    signal.signal(signal.SIGTERM, previous)
+
+
+async def test_sigterm_ends_the_app_like_q_and_the_handler_before_it_is_back_after(api, handler_before):
+    app = lifecycle_app(api)
+    async with app.run_test() as pilot:
+        await settle(app, pilot)
+        os.kill(os.getpid(), signal.SIGTERM)
+        await wait_until(pilot, lambda: not app.is_running)
+        assert app.return_code == 128 + signal.SIGTERM
+    assert signal.getsignal(signal.SIGTERM) is handler_before
 
 
 class StalledDownload(LifecycleAPI):
