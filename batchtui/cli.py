@@ -171,7 +171,4 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
         return run_demo(settings, faults=args.faults, hostile=args.hostile)
     from batchtui.ui.app import BatchApp
 
-    app = BatchApp(settings)
-    app.run()
-    # 0 after q or Ctrl-C, 1 after an unexpected error, 128 + n after signal n; None if it never started.
-    return app.return_code or 0
+    return BatchApp(settings).run_in_terminal()

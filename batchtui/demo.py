@@ -31,8 +31,6 @@ def run_demo(settings: Settings, *, faults: bool = False, hostile: bool = False)
     try:
         demo_settings = replace(settings, api_key=DEMO_KEY, base_url=base_url, azure=False, api_version=None)
         label = "demo · simulated Batch API on this machine" + (" · faults on" if faults else "")
-        app = BatchApp(demo_settings, server_label=label)
-        app.run()
+        return BatchApp(demo_settings, server_label=label).run_in_terminal()
     finally:
         simulator.stop()
-    return app.return_code or 0  # the app's status, as main() returns it

@@ -432,3 +432,23 @@ def test_the_apps_exit_status_is_the_process_status(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(BatchApp, "run", lambda self: None)
     monkeypatch.setattr(BatchApp, "return_code", property(lambda self: status))
     assert run(argv, {"OPENAI_API_KEY": KEY}) == status
+
+
+def test_after_a_crash_main_prints_the_apps_one_line_and_returns_1(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from batchtui.ui.app import BatchApp
+    from batchtui.ui.crash_log import CrashReport
+
+    def crashed(self: BatchApp) -> None:
+        self.crash = CrashReport("RuntimeError: boom", Path("/state/crash-1.log"))
+
+    monkeypatch.setattr("batchtui.cli.terminal_problem", lambda keys, screen: None)
+    monkeypatch.setattr(BatchApp, "run", crashed)
+    monkeypatch.setattr(BatchApp, "return_code", property(lambda self: 1))
+    assert run([], {"OPENAI_API_KEY": KEY}) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == (
+        "batchtui stopped on an unexpected error: RuntimeError: boom. Details were written to /state/crash-1.log.\n"
+    )

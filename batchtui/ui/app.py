@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import signal
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
@@ -14,8 +15,10 @@ from textual.binding import Binding, Keymap
 from textual.screen import Screen
 
 from batchtui.api.client import BatchClient
+from batchtui.api.redaction import Redactor
 from batchtui.clock import Clock, SystemClock
 from batchtui.config import Settings
+from batchtui.ui.crash_log import CrashReport, record_crash
 from batchtui.ui.dialogs.help import HelpScreen
 from batchtui.ui.keys import key_group, with_fallbacks
 from batchtui.ui.screens.batches import BatchesScreen
@@ -65,6 +68,16 @@ class BatchApp(App):
         # The keymap in force, as given to set_keymap (Textual keeps its own copy private).
         self.keymap: dict[str, str] = {}
         self._signals_before: dict[int, Callable[[int, FrameType | None], object] | int | None] = {}
+        self.crash: CrashReport | None = None
+
+    def run_in_terminal(self) -> int:
+        """Run until quit; returns the process status, and after a crash says so on the restored terminal."""
+        self.run()
+        if self.crash is not None:
+            # Printed whole, not through Rich, so the terminal wraps it and the log's path copies in one piece.
+            print(self.crash.message(), file=sys.stderr)
+        # 0 after q or Ctrl-C, 1 after an unexpected error, 128 + n after signal n; None if it never started.
+        return self.return_code or 0
 
     def get_default_screen(self) -> Screen:
         return BatchesScreen(
@@ -113,7 +126,7 @@ class BatchApp(App):
         self._catch_exit_signals()
 
     def exit_on_signal(self, signum: int) -> None:
-        """Leave the way q does, so Textual gives the terminal back; the status says which signal, as a shell's would."""
+        """Leave the way q does, so Textual gives the terminal back; the status names the signal, as a shell's does."""
         if self.return_code is None:  # an exit already under way (q, a crash) keeps its own status
             self.exit(return_code=128 + signum)
 
@@ -123,6 +136,14 @@ class BatchApp(App):
             await self.client.aclose()
         finally:
             self._release_exit_signals()
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Delete when textual#2818 adds a public crash hook; tests/framework/test_textual_crash_hook.py guards this.
+        super()._handle_exception(error)  # Textual's one funnel for unhandled errors: exits with 1, Pilot re-raises
+        if self.crash is None:
+            self.crash = record_crash(error, Redactor(self.settings.api_key))
+        # Not Textual's traceback with locals (the key among them): run_in_terminal prints one line instead.
+        self._exit_renderables.clear()
 
     def _catch_exit_signals(self) -> None:
         loop = asyncio.get_running_loop()

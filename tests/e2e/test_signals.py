@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import stat
 import sys
 
 import pytest
@@ -112,3 +113,23 @@ def test_sigterm_mid_download_leaves_no_partial_file(run_on_terminal, cache):
     assert terminal.wait_for_exit(EXIT_SECONDS) == 143
     assert_terminal_restored(terminal)
     assert not list(cache.rglob("*.part"))
+
+
+def test_an_unexpected_error_ends_with_one_line_and_a_private_log(run_on_terminal, cache):
+    terminal = drawn_demo(run_on_terminal, sys.executable, "-m", "tests.e2e.demo_under_test", "crash-on-copy")
+    terminal.write(b"y")
+    assert terminal.wait_for_exit(EXIT_SECONDS) == 1
+    after = assert_terminal_restored(terminal).decode(errors="replace")
+    output = bytes(terminal.output)
+    assert b"Traceback" not in output and DEMO_KEY.encode() not in output
+    logs = list((cache / "logs").glob("crash-*.log"))
+    assert len(logs) == 1
+    shown = " ".join(re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", after).split())
+    assert (
+        "batchtui stopped on an unexpected error: RuntimeError: boom while copying with «redacted key». "
+        f"Details were written to {logs[0]}." in shown
+    )
+    assert stat.S_IMODE(logs[0].stat().st_mode) == 0o600
+    text = logs[0].read_text()
+    assert "Traceback (most recent call last)" in text and "boom while copying" in text and "copy_id" in text
+    assert DEMO_KEY not in text
