@@ -42,7 +42,7 @@ class BatchPlan:
     completion_window: str
     created_at: float
     total: int
-    validating_seconds: float
+    validating_seconds: float  # math.inf: stuck in validation for good
     in_progress_seconds: float
     finalizing_seconds: float
     failure_rate: float  # share of executed requests that land in the error file
@@ -80,6 +80,8 @@ class BatchPlan:
     @property
     def natural_outcome(self) -> tuple[str, float]:
         """How and when the batch ends if nobody cancels it."""
+        if math.isinf(self.validating_seconds):
+            return "validating", math.inf  # stuck: validation never ends, so neither does the batch
         if self.validation_errors:
             return "failed", self.started_at
         if self.finalizing_from > self.window_ends_at:
