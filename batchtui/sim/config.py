@@ -11,6 +11,10 @@ from batchtui.sim.faults import FaultConfig
 class SimConfig:
     seed: int = 7
     batch_count: int = 64  # seeded batches at start; 0 is an empty account
+    history_days: float = 30.0  # the finished seeded batches were created over this many days before the start
+    # Seed the demo's running batches instead of the quick ones: paces from minutes to hours, one stuck in
+    # validating, two from the day before still running, and an evening's job split into many batches.
+    showcase: bool = False
     api_key: str | None = None  # when set, every request must carry it
     faults: bool | FaultConfig = False  # True: FaultConfig() defaults
     hostile: bool = False  # add batches whose server text tries to break a terminal UI
@@ -25,6 +29,11 @@ class SimConfig:
     page_limit_default: int = 20
     # When set, a new batch shows up roughly this often, so a long-running demo never goes still.
     arrival_seconds: float | None = None
+
+    @classmethod
+    def long_history(cls) -> SimConfig:
+        """The account `make demo` serves: a busy quarter of history, and the showcase running now."""
+        return cls(batch_count=4_000, history_days=90.0, showcase=True)
 
     def fault_config(self) -> FaultConfig | None:
         if isinstance(self.faults, FaultConfig):

@@ -7,9 +7,10 @@ from batchtui.sim import ManualClock, SimConfig, Simulator
 from .support import StartSim
 
 STATUSES = {"validating", "failed", "in_progress", "finalizing", "completed", "expired", "cancelling", "cancelled"}
+FINE_TUNED = "ft:gpt-4o-mini-2024-07-18:acme:triage-v3:B7xq2LmA"
 ENDPOINT_MODELS = {
-    "/v1/chat/completions": {"gpt-4o-mini", "gpt-4.1", "gpt-4.1-mini"},
-    "/v1/responses": {"o4-mini", "gpt-4.1"},
+    "/v1/chat/completions": {"gpt-4o-mini", "gpt-4o", "gpt-4.1", "gpt-4.1-mini", "gpt-4.1-nano", FINE_TUNED},
+    "/v1/responses": {"o4-mini", "o3", "gpt-4.1", "gpt-4.1-mini"},
     "/v1/embeddings": {"text-embedding-3-small", "text-embedding-3-large"},
     "/v1/completions": {"gpt-3.5-turbo-instruct"},
     "/v1/moderations": {"omni-moderation-latest"},
