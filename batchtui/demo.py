@@ -23,10 +23,15 @@ DEMO_FAULTS = FaultConfig(
 )
 
 
+def demo_config(*, faults: bool = False, hostile: bool = False) -> SimConfig:
+    """The simulated account the demo serves; tests that drive the demo look its batches up here."""
+    return SimConfig(api_key=DEMO_KEY, faults=DEMO_FAULTS if faults else False, hostile=hostile)
+
+
 def run_demo(settings: Settings, *, faults: bool = False, hostile: bool = False) -> int:
     from batchtui.ui.app import BatchApp
 
-    simulator = Simulator(SimConfig(api_key=DEMO_KEY, faults=DEMO_FAULTS if faults else False, hostile=hostile))
+    simulator = Simulator(demo_config(faults=faults, hostile=hostile))
     base_url = simulator.start(host="127.0.0.1", port=0)
     try:
         demo_settings = replace(settings, api_key=DEMO_KEY, base_url=base_url, azure=False, api_version=None)

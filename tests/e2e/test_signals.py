@@ -12,8 +12,8 @@ import sys
 
 import pytest
 
-from batchtui.demo import DEMO_KEY
-from batchtui.sim import SimConfig, Simulator
+from batchtui.demo import DEMO_KEY, demo_config
+from batchtui.sim import Simulator
 from tests.e2e.pseudo_terminal import BATCHTUI, PseudoTerminal, terminal_environment
 
 DRAWN = "Updated "  # in the status line once the first page of batches is on screen
@@ -97,8 +97,8 @@ def test_ctrl_c_typed_on_the_terminal_quits_with_status_0(run_on_terminal):
 
 
 def first_completed_row() -> int:
-    """Where the demo lists its first completed batch with an output file (the seeded account is always the same)."""
-    batches = Simulator(SimConfig(api_key=DEMO_KEY)).batches()[:20]
+    """Where the demo lists its first completed batch with an output file (its seeded account is always the same)."""
+    batches = Simulator(demo_config()).batches()[:20]
     return next(i for i, batch in enumerate(batches) if batch["status"] == "completed" and batch["output_file_id"])
 
 
