@@ -25,7 +25,7 @@ DEMO_FAULTS = FaultConfig(
 
 def demo_config(*, faults: bool = False, hostile: bool = False) -> SimConfig:
     """The simulated account the demo serves; tests that drive the demo look its batches up here."""
-    return SimConfig(api_key=DEMO_KEY, faults=DEMO_FAULTS if faults else False, hostile=hostile)
+    return replace(SimConfig.long_history(), api_key=DEMO_KEY, faults=DEMO_FAULTS if faults else False, hostile=hostile)
 
 
 def run_demo(settings: Settings, *, faults: bool = False, hostile: bool = False) -> int:
