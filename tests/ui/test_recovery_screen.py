@@ -82,7 +82,7 @@ async def test_a_gone_output_file_means_no_retry_file():
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_recovery(app, pilot)
         text = report(screen)
-        assert "The output file file-out is gone from the server (HTTP 404)" in text
+        assert "The output file file-out is gone from the server (HTTP 404: No such File object: file-out)" in text
         assert "could run successful requests a second time" in text
         assert screen.report is None
         assert not screen.check_action("save", ())
@@ -92,7 +92,9 @@ async def test_a_gone_input_file_means_no_retry_file():
     app = lifecycle_app(api_with({"file-out": OUTPUT, "file-err": ERRORS}))
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_recovery(app, pilot)
-        assert "The input file file-in is gone from the server (HTTP 404)" in report(screen)
+        assert "The input file file-in is gone from the server (HTTP 404: No such File object: file-in)" in report(
+            screen
+        )
         assert screen.report is None
 
 
@@ -102,7 +104,10 @@ async def test_a_gone_error_file_is_noted_and_its_requests_still_retried():
         screen = await open_recovery(app, pilot)
         text = report(screen)
         assert "3 of 4 requests to retry" in text
-        assert "The error file file-err is gone (HTTP 404): its requests are counted as 'no result'." in text
+        assert (
+            "The error file file-err is gone from the server (HTTP 404: No such File object: file-err): "
+            "its requests are counted as 'no result'."
+        ) in text
 
 
 async def test_nothing_to_retry_offers_nothing_to_save():

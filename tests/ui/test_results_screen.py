@@ -179,8 +179,7 @@ async def test_an_expired_output_file_says_so(api):
     async with app.run_test(size=(130, 40)) as pilot:
         screen = await open_results(app, pilot, batch_id="batch_0002")
         notice = widget_text(screen.query_one("#results-notice"))
-        assert "The output file is gone" in notice
-        assert "no longer has file-gone (HTTP 404: No such File object: file-gone)" in notice
+        assert "The output file file-gone is gone from the server (HTTP 404: No such File object: file-gone)." in notice
         assert "deleted when they expire" in notice
         assert not screen.query_one(ResultTable).display
         # Trying again cannot bring a deleted file back.

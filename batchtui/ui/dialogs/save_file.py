@@ -19,6 +19,7 @@ from textual.worker import WorkerFailed
 
 from batchtui.jsonl.limits import byte_size
 from batchtui.ui.formatting import clean, local_time
+from batchtui.ui.screen_work import in_thread
 
 T = TypeVar("T")
 
@@ -119,7 +120,8 @@ async def save_with_prompt(app: App, title: str, default: str, write: Callable[[
     """Ask for a path, confirm an overwrite, then run `write(path, overwrite)` in a thread.
 
     Must be awaited inside a worker (it waits on dialogs). A failed write is shown
-    in the dialog, which opens again; None when the user gives up.
+    in the dialog, which opens again; None when the user gives up. A write under way
+    when the worker is cancelled (its screen was left) finishes: the file is whole.
     """
     suggestion, message = default, None
     while True:
@@ -131,14 +133,8 @@ async def save_with_prompt(app: App, title: str, default: str, write: Callable[[
         if overwrite and not await app.push_screen_wait(ConfirmOverwrite(path)):
             suggestion, message = chosen, None
             continue
-        worker = app.run_worker(
-            lambda path=path, overwrite=overwrite: write(path, overwrite),
-            thread=True,
-            exit_on_error=False,
-            group="save",
-        )
         try:
-            return Saved(path, await worker.wait())
+            return Saved(path, await in_thread(app, lambda path=path, overwrite=overwrite: write(path, overwrite)))
         except WorkerFailed as failure:
             suggestion, message = chosen, _write_failure(path, failure.error)
 

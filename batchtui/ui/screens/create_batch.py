@@ -19,7 +19,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Input, Label, Select, Static, TextArea
-from textual.worker import WorkerCancelled, WorkerFailed, get_current_worker
+from textual.worker import WorkerFailed
 
 from batchtui.api.client import BatchClient
 from batchtui.api.endpoints import BATCH_ENDPOINTS
@@ -29,14 +29,12 @@ from batchtui.jsonl.preflight import PreflightReport, check_input_file, detect_e
 from batchtui.ui.batch_form import BatchForm, CreateDefaults, format_metadata, parse_form
 from batchtui.ui.dialogs.file_picker import FilePicker
 from batchtui.ui.formatting import clean
+from batchtui.ui.screen_work import ThreadProgress, in_thread, stop_work_on_leave, while_open
+from batchtui.ui.toasts import tell
 from batchtui.ui.widgets.lean_footer import LeanFooter
 from batchtui.ui.widgets.step_progress import StepProgress
 
 EXPIRY_HINT = "seconds from 3600 to 2592000 (or 12h, 30d); empty: the server's default (30 days)"
-
-
-class StopCheck(Exception):
-    """Raised from the progress callback when the user has left the screen."""
 
 
 @dataclass(frozen=True)
@@ -131,6 +129,7 @@ class CreateBatchScreen(Screen[Batch | None]):
         yield LeanFooter()
 
     def on_mount(self) -> None:
+        stop_work_on_leave(self)
         self.query_one("#create-path", Input).focus()
         if self.defaults.path:
             self.detect(self.defaults.path, keep_chosen=self.defaults.endpoint is not None)
@@ -141,13 +140,13 @@ class CreateBatchScreen(Screen[Batch | None]):
     def _path_changed(self, event: Input.Changed) -> None:
         self.detect(event.value, keep_chosen=False)
 
-    @work(thread=True, exclusive=True, group="create-detect")
-    def detect(self, text: str, keep_chosen: bool) -> None:
+    @work(exclusive=True, group="create-detect")
+    async def detect(self, text: str, keep_chosen: bool) -> None:
         path = Path(text.strip()).expanduser() if text.strip() else None
-        endpoint = detect_endpoint(path) if path is not None else None
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_detected, endpoint, keep_chosen)
+        endpoint = await in_thread(self, lambda: detect_endpoint(path)) if path is not None else None
+        self._show_detected(endpoint, keep_chosen)
 
+    @while_open
     def _show_detected(self, endpoint: str | None, keep_chosen: bool) -> None:
         note = self.query_one("#create-endpoint-note", Static)
         note.display = endpoint is not None
@@ -181,6 +180,7 @@ class CreateBatchScreen(Screen[Batch | None]):
 
     @work(exclusive=True, group="create")
     async def create(self, form: BatchForm) -> None:
+        progress = self.query_one(StepProgress)
         try:
             file_id, endpoint = await self._input_file(form)
             if file_id is None or endpoint is None:
@@ -188,8 +188,7 @@ class CreateBatchScreen(Screen[Batch | None]):
             batch = await self._create_once(file_id, endpoint, form)
         finally:
             self.busy = None
-            if self.is_mounted:
-                self.query_one(StepProgress).stop()
+            progress.stop()
         if batch is not None:
             self.dismiss(batch)
 
@@ -199,18 +198,19 @@ class CreateBatchScreen(Screen[Batch | None]):
             return self.uploaded.file_id, self.uploaded.endpoint
         self.uploaded = self.unresolved_file_id = None
         self.busy = "checking the file"
-        self.query_one(StepProgress).start(f"Checking {form.path.name}")
+        progress = self.query_one(StepProgress)
+        progress.start(f"Checking {clean(form.path.name)}")
+        checked = ThreadProgress(progress)
         try:
-            report = await self.preflight(form.path, form.endpoint).wait()
-        except (WorkerCancelled, WorkerFailed) as failure:
-            self._report(Text(f"The check stopped: {clean(getattr(failure, 'error', failure))}"))
+            report = await in_thread(self, lambda: check_input_file(form.path, form.endpoint, progress=checked))
+        except WorkerFailed as failure:
+            self._report(Text(f"The check stopped: {clean(failure.error)}"))
             return None, None
         self._report(self._preflight_text(report))
         if not report.ok or report.endpoint is None:
             return None, None
         self.busy = "uploading"
-        progress = self.query_one(StepProgress)
-        progress.start(f"Uploading {form.path.name}", total=report.size_bytes)
+        progress.start(f"Uploading {clean(form.path.name)}", total=report.size_bytes)
         try:
             uploaded = await self.client.upload_file(form.path, purpose="batch", progress=progress.show)
             self.uploaded = uploaded_file(form.path, uploaded.id, report.endpoint)
@@ -221,18 +221,6 @@ class CreateBatchScreen(Screen[Batch | None]):
             self._report(Text(f"Could not read {clean(form.path)}: {clean(error.strerror or error)}"))
             return None, None
         return uploaded.id, report.endpoint
-
-    @work(thread=True, exclusive=True, group="create-check", exit_on_error=False)
-    def preflight(self, path: Path, endpoint: str | None) -> PreflightReport:
-        worker = get_current_worker()
-        progress = self.query_one(StepProgress)
-
-        def report(done: int, total: int) -> None:
-            if worker.is_cancelled:
-                raise StopCheck("left the screen")
-            self.app.call_from_thread(progress.show, done, total)
-
-        return check_input_file(path, endpoint, progress=report)
 
     async def _create_once(self, file_id: str, endpoint: str, form: BatchForm) -> Batch | None:
         if self.unresolved_file_id == file_id:
@@ -280,11 +268,11 @@ class CreateBatchScreen(Screen[Batch | None]):
             return Lookup(known=False)
         self.unresolved_file_id = None
         if found is not None:
-            self.app.notify(
-                clean(f"The answer was lost, but the batch was created after all: {found.id} (selected in the list)."),
+            tell(
+                self.app,
+                f"The answer was lost, but the batch was created after all: {found.id} (selected in the list).",
                 title="Batch created",
                 timeout=10,
-                markup=False,
             )
             return Lookup(known=True, batch=found)
         self._report(
@@ -303,8 +291,6 @@ class CreateBatchScreen(Screen[Batch | None]):
             # Leaving now would leave the user not knowing whether a billed batch started.
             self._report(Text(f"Wait: {self.busy}. Leaving now would hide whether it exists.", style="bold"))
             return
-        self.workers.cancel_group(self, "create")
-        self.workers.cancel_group(self, "create-check")
         self.dismiss(None)
 
     def action_browse(self) -> None:
@@ -334,6 +320,7 @@ class CreateBatchScreen(Screen[Batch | None]):
             widget.update(text)
             widget.scroll_visible()
 
+    @while_open
     def _report(self, text: Text) -> None:
         widget = self.query_one("#create-report", Static)
         widget.update(text)

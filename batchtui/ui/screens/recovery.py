@@ -21,16 +21,18 @@ from textual.widgets import Static
 from textual.worker import WorkerFailed
 
 from batchtui.api.client import BatchClient
-from batchtui.api.errors import APIStatusError, BatchAPIError, describe
+from batchtui.api.errors import BatchAPIError
 from batchtui.api.models import Batch
 from batchtui.jsonl.atomic import atomic_write_from
 from batchtui.jsonl.retry_file import RetryReport, build_retry_file
 from batchtui.ui.batch_form import CreateDefaults
 from batchtui.ui.batch_rules import can_retry, why_not_retry  # noqa: F401 - part of this screen's vocabulary
 from batchtui.ui.dialogs.save_file import save_with_prompt
-from batchtui.ui.file_cache import ensure_cached, retry_draft
+from batchtui.ui.file_cache import cached_file, ensure_cached, retry_draft
 from batchtui.ui.formatting import clean
+from batchtui.ui.screen_work import in_thread, stop_work_on_leave, while_open
 from batchtui.ui.screens.create_batch import CreateBatchScreen
+from batchtui.ui.text.download_failure import DownloadFailure, download_failure
 from batchtui.ui.widgets.step_progress import StepProgress
 
 
@@ -92,6 +94,7 @@ class RecoveryScreen(ModalScreen[Batch | None]):
             yield Static(id="recovery-keys")
 
     def on_mount(self) -> None:
+        stop_work_on_leave(self)
         self.build()
 
     # Building
@@ -107,7 +110,7 @@ class RecoveryScreen(ModalScreen[Batch | None]):
         progress = self.query_one(StepProgress)
         progress.start("Building the retry file")
         try:
-            self.report = await self.build_file(*paths).wait()
+            self.report = await in_thread(self, lambda: self._build_file(*paths))
         except WorkerFailed as failure:
             self._show(Text(f"Could not build the retry file: {clean(failure.error)}"), keys="Escape closes.")
             return
@@ -122,41 +125,32 @@ class RecoveryScreen(ModalScreen[Batch | None]):
         progress = self.query_one(StepProgress)
         found: dict[str, Path] = {}
         for number, (kind, file_id) in enumerate(wanted, start=1):
-            progress.start(f"Downloading the {kind} file {file_id} ({number} of {len(wanted)})")
+            progress.start(f"Downloading the {kind} file {clean(file_id)} ({number} of {len(wanted)})")
             try:
                 found[kind], _ = await ensure_cached(self.client, file_id, progress.show)
-            except APIStatusError as error:
-                if error.status_code == 404 and kind == "error":
-                    self.notes.append(
-                        f"The error file {file_id} is gone (HTTP 404): its requests are counted as 'no result'."
-                    )
+            except (BatchAPIError, OSError) as error:
+                failure = download_failure(kind, file_id, error, cached_file(file_id))
+                if failure.gone and kind == "error":
+                    self.notes.append(f"{failure.sentence()}: its requests are counted as 'no result'.")
                     continue
-                raise RetryProblem(self._missing(kind, file_id, error)) from None
-            except BatchAPIError as error:
-                raise RetryProblem(f"Could not download the {kind} file {file_id}: {describe(error)}") from None
-            except OSError as error:
-                raise RetryProblem(f"Could not write the {kind} file to the cache: {error.strerror or error}") from None
+                raise RetryProblem(self._missing(kind, failure)) from None
         progress.stop()
         outputs = [found["output"]] if "output" in found else []
         errors = [found["error"]] if "error" in found else []
         return found["input"], outputs, errors
 
     @staticmethod
-    def _missing(kind: str, file_id: str, error: APIStatusError) -> str:
-        if error.status_code != 404:
-            return f"Could not download the {kind} file {file_id}: {error.describe()}"
+    def _missing(kind: str, failure: DownloadFailure) -> str:
+        if not failure.gone:
+            return failure.sentence()
         if kind == "input":
-            return (
-                f"The input file {file_id} is gone from the server (HTTP 404), so the original requests cannot be "
-                "read back. No retry file was built."
-            )
+            return f"{failure.sentence()}, so the original requests cannot be read back. No retry file was built."
         return (
-            f"The output file {file_id} is gone from the server (HTTP 404), so batchtui cannot tell which requests "
-            "succeeded. No retry file was built: one built now could run successful requests a second time."
+            f"{failure.sentence()}, so batchtui cannot tell which requests succeeded. "
+            "No retry file was built: one built now could run successful requests a second time."
         )
 
-    @work(thread=True, exclusive=True, group="recovery-build", exit_on_error=False)
-    def build_file(self, input_path: Path, outputs: list[Path], errors: list[Path]) -> RetryReport:
+    def _build_file(self, input_path: Path, outputs: list[Path], errors: list[Path]) -> RetryReport:
         self.draft.parent.mkdir(parents=True, exist_ok=True)
         return build_retry_file(input_path, outputs, errors, self.draft, overwrite=True)
 
@@ -212,6 +206,7 @@ class RecoveryScreen(ModalScreen[Batch | None]):
 
     # What the user reads
 
+    @while_open
     def _show(self, text: RenderableType, *, keys: str) -> None:
         self.query_one("#recovery-report", Static).update(text)
         self.query_one("#recovery-keys", Static).update(Text(keys, style="dim"))

@@ -17,10 +17,10 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Input, Static
-from textual.worker import WorkerFailed, get_current_worker
+from textual.worker import WorkerFailed
 
 from batchtui.api.client import BatchClient
-from batchtui.api.errors import APIStatusError, BatchAPIError, describe
+from batchtui.api.errors import BatchAPIError
 from batchtui.api.models import Batch
 from batchtui.jsonl.atomic import atomic_write_from
 from batchtui.jsonl.limits import byte_size
@@ -30,13 +30,12 @@ from batchtui.ui.dialogs.result_line import ResultLineScreen, pretty_line
 from batchtui.ui.dialogs.save_file import save_with_prompt
 from batchtui.ui.file_cache import cached_file, ensure_cached
 from batchtui.ui.formatting import clean
+from batchtui.ui.screen_work import ThreadProgress, in_thread, stop_work_on_leave, while_open
+from batchtui.ui.text.download_failure import DownloadFailure, download_failure
+from batchtui.ui.toasts import tell
 from batchtui.ui.widgets.lean_footer import LeanFooter
 from batchtui.ui.widgets.result_table import ResultTable
 from batchtui.ui.widgets.step_progress import StepProgress
-
-
-class StopScan(Exception):
-    """Raised from a progress callback to end a scan nobody is waiting for."""
 
 
 @dataclass(frozen=True)
@@ -53,14 +52,16 @@ def index_result_file(path: Path, progress) -> Indexed:
     return Indexed(index, group_errors(index), sum(1 for line in index if line.failed), widest)
 
 
-def gone_text(kind: FileKind, file_id: str, error: APIStatusError) -> Text:
-    text = Text(f"The {kind} file is gone\n\n", style="bold")
-    text.append(f"The server no longer has {clean(file_id)} (HTTP 404: ")
-    text.append(clean(error.message), style="italic")
-    text.append(
-        ").\n\nOutput and error files are deleted when they expire: 30 days after the batch ends, "
-        "or sooner if an expiry was set when the batch was created. Escape goes back."
-    )
+def download_failure_text(failure: DownloadFailure) -> Text:
+    text = Text(failure.headline, style="bold")
+    if failure.gone:
+        text.append(f" ({failure.reason}).")
+        text.append(
+            "\n\nOutput and error files are deleted when they expire: 30 days after the batch ends, "
+            "or sooner if an expiry was set when the batch was created. Escape goes back."
+        )
+    else:
+        text.append(f"\n\n{failure.reason}\n\nr tries again; Escape goes back.")
     return text
 
 
@@ -127,6 +128,7 @@ class ResultsScreen(Screen[None]):
         yield LeanFooter()
 
     def on_mount(self) -> None:
+        stop_work_on_leave(self)
         self.load()
 
     @property
@@ -140,48 +142,24 @@ class ResultsScreen(Screen[None]):
         progress = self.query_one(StepProgress)
         self.retryable_failure = False
         self.refresh_bindings()
-        progress.start(f"Downloading the {self.kind} file {self.file_id}")
+        progress.start(f"Downloading the {self.kind} file {clean(self.file_id)}")
         try:
             self.path, self.from_cache = await ensure_cached(self.client, self.file_id, progress.show)
-        except APIStatusError as error:
-            if error.status_code == 404:
-                self._failed(gone_text(self.kind, self.file_id, error), retryable=False)
-            else:
-                self._failed(self._download_failure(error))
-            return
-        except BatchAPIError as error:
-            self._failed(self._download_failure(error))
-            return
-        except OSError as error:
-            self._failed(Text(f"Could not write to the cache at {clean(self.path)}: {clean(error.strerror or error)}"))
+        except (BatchAPIError, OSError) as error:
+            failure = download_failure(self.kind, self.file_id, error, self.path)
+            self._failed(download_failure_text(failure), retryable=not failure.gone)
             return
         progress.start("Indexing")
+        path, report = self.path, ThreadProgress(progress)
         try:
-            self.indexed = await self.index_file().wait()
+            self.indexed = await in_thread(self, lambda: index_result_file(path, report))
         except WorkerFailed as failure:
-            self._failed(Text(f"Could not read {clean(self.path)}: {clean(failure.error)}"))
+            self._failed(Text(f"Could not read {clean(path)}: {clean(failure.error)}"))
             return
         progress.stop()
         self._show_index()
 
-    @work(thread=True, exclusive=True, group="results-index", exit_on_error=False)
-    def index_file(self) -> Indexed:
-        worker = get_current_worker()
-        progress = self.query_one(StepProgress)
-
-        def report(done: int, total: int) -> None:
-            if worker.is_cancelled:
-                raise StopScan
-            self.app.call_from_thread(progress.show, done, total)
-
-        return index_result_file(self.path, report)
-
-    def _download_failure(self, error: BatchAPIError) -> Text:
-        text = Text(f"Could not download the {self.kind} file\n\n", style="bold")
-        text.append(clean(describe(error)))
-        text.append("\n\nr tries again; Escape goes back.")
-        return text
-
+    @while_open
     def _failed(self, text: Text, *, retryable: bool = True) -> None:
         self.query_one(StepProgress).stop()
         notice = self.query_one("#results-notice", Static)
@@ -190,6 +168,7 @@ class ResultsScreen(Screen[None]):
         self.retryable_failure = retryable
         self.refresh_bindings()
 
+    @while_open
     def _show_index(self) -> None:
         assert self.indexed is not None
         self.query_one("#results-notice").display = False
@@ -212,15 +191,15 @@ class ResultsScreen(Screen[None]):
     def _filter_submitted(self) -> None:
         self.table.focus()
 
-    @work(thread=True, exclusive=True, group="results-filter")
-    def apply_filter(self, text: str) -> None:
-        if self.indexed is None:
+    @work(exclusive=True, group="results-filter")
+    async def apply_filter(self, text: str) -> None:
+        indexed = self.indexed
+        if indexed is None:
             return
-        rows = self.indexed.index.filter(text) if text else self.indexed.index.lines
-        worker = get_current_worker()
-        if not worker.is_cancelled:
-            self.app.call_from_thread(self._show_filtered, text, rows)
+        rows = await in_thread(self, lambda: indexed.index.filter(text)) if text else indexed.index.lines
+        self._show_filtered(text, rows)
 
+    @while_open
     def _show_filtered(self, text: str, rows: list[ResultLine]) -> None:
         if text != self.filter_text:
             return  # a newer keystroke is on its way
@@ -288,16 +267,17 @@ class ResultsScreen(Screen[None]):
     def _row_opened(self, event: ResultTable.Opened) -> None:
         self.open_line(event.result)
 
-    @work(thread=True, exclusive=True, group="results-line", exit_on_error=False)
-    def open_line(self, result: ResultLine) -> None:
-        assert self.indexed is not None
+    @work(exclusive=True, group="results-line")
+    async def open_line(self, result: ResultLine) -> None:
+        indexed = self.indexed
+        assert indexed is not None
         try:
-            raw = self.indexed.index.read_raw(result)
-        except OSError as error:
-            self.app.call_from_thread(self._tell, f"Could not read line {result.line_number}: {error}", "error")
+            # A line can be megabytes: reading and pretty-printing it stay off the event loop.
+            text, note = await in_thread(self, lambda: pretty_line(indexed.index.read_raw(result)))
+        except WorkerFailed as failure:
+            tell(self, f"Could not read line {result.line_number}: {failure.error}", severity="error")
             return
-        text, note = pretty_line(raw)
-        self.app.call_from_thread(self.app.push_screen, ResultLineScreen(result, text, note))
+        self.app.push_screen(ResultLineScreen(result, text, note))
 
     def action_save_file(self) -> None:
         if self.indexed is not None:
@@ -312,12 +292,9 @@ class ResultsScreen(Screen[None]):
             lambda dest, overwrite: atomic_write_from(self.path, dest, overwrite=overwrite),
         )
         if saved is not None:
-            self._tell(f"Saved {byte_size(saved.result)} to {saved.path.resolve()}")
+            tell(self, f"Saved {byte_size(saved.result)} to {saved.path.resolve()}")
 
     # What the user reads
-
-    def _tell(self, message: str, severity: str = "information") -> None:
-        self.notify(clean(message), severity=severity, timeout=6, markup=False)  # type: ignore[arg-type]
 
     def _render_info(self) -> None:
         assert self.indexed is not None

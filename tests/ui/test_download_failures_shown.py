@@ -1,0 +1,58 @@
+"""The results and retry screens say the same words about the same failed download, each adding what it means there."""
+
+from __future__ import annotations
+
+import pytest
+
+from batchtui.ui.screens.recovery import RecoveryScreen
+from batchtui.ui.screens.results import ResultsScreen
+from tests.ui.conftest import settle, widget_text
+from tests.ui.fake_api import make_batch
+from tests.ui.lifecycle_fakes import LifecycleAPI, jsonl, lifecycle_app, result_line, wait_until
+
+OVERLOADED = (503, {"error": {"message": "The engine is currently overloaded.", "type": "server_error"}})
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("BATCHTUI_CACHE_DIR", str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+def api() -> LifecycleAPI:
+    ids = {"input_file_id": "file-in", "output_file_id": "file-out", "error_file_id": None}
+    files = {"file-in": b"{}\n", "file-out": jsonl([result_line("c0")])}
+    return LifecycleAPI(batches=[make_batch(0, "expired", **ids)], files=files)
+
+
+def words(widget) -> str:
+    return " ".join(widget_text(widget).split())
+
+
+async def failure_on(key: str, screen_type: type, shown: str, *, overloaded: bool) -> str:
+    fake = api()
+    app = lifecycle_app(fake)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(app, pilot)
+        fake.fail_with = OVERLOADED if overloaded else None
+        await pilot.press(key)
+        await wait_until(pilot, lambda: isinstance(app.screen, screen_type) and words(app.screen.query_one(shown)))
+        return words(app.screen.query_one(shown))
+
+
+async def test_a_refused_download(cache):
+    results = await failure_on("o", ResultsScreen, "#results-notice", overloaded=True)
+    retry = await failure_on("R", RecoveryScreen, "#recovery-report", overloaded=True)
+    reason = "Server error (HTTP 503): The engine is currently overloaded."
+    assert results.startswith(f"Could not download the output file file-out {reason}")
+    assert "r tries again" in results
+    assert retry == f"Could not download the input file file-in: {reason}"
+
+
+async def test_a_cache_that_cannot_be_written(cache):
+    cache.write_text("a file where the cache folder should be")
+    results = await failure_on("o", ResultsScreen, "#results-notice", overloaded=False)
+    retry = await failure_on("R", RecoveryScreen, "#recovery-report", overloaded=False)
+    assert results.startswith(f"Could not write the output file to the cache at {cache}/file-out.jsonl File exists")
+    assert retry == f"Could not write the input file to the cache at {cache}/file-in.jsonl: File exists"
