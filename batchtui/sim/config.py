@@ -12,9 +12,7 @@ class SimConfig:
     seed: int = 7
     batch_count: int = 64  # seeded batches at start; 0 is an empty account
     history_days: float = 30.0  # the finished seeded batches were created over this many days before the start
-    # Seed the demo's running batches instead of the quick ones: paces from minutes to hours, one stuck in
-    # validating, two from the day before still running, and an evening's job split into many batches.
-    showcase: bool = False
+    showcase: bool = False  # run demo_data.SHOWPIECES (minutes to hours, one stuck) instead of quick batches
     api_key: str | None = None  # when set, every request must carry it
     faults: bool | FaultConfig = False  # True: FaultConfig() defaults
     hostile: bool = False  # add batches whose server text tries to break a terminal UI
