@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from rich.cells import cell_len
 from textual.app import App
+from textual.widgets._toast import Toast
 
 from batchtui.ui.toasts import MAX_TOAST_CELLS, tell, toast_text
+from tests.ui.conftest import settle
+from tests.ui.fake_api import FakeAPI, make_batch
+from tests.ui.lifecycle_fakes import lifecycle_app, wait_until
 
 HUGE_ID = "batch_" + "x" * 10_000
 
@@ -40,3 +44,19 @@ async def test_markup_in_server_text_stays_literal():
         await pilot.pause()
         [note] = list(app._notifications)
         assert note.message == "[bold]not bold[/bold]" and note.title == "[red]x" and not note.markup
+
+
+async def test_a_toast_about_a_huge_id_stays_small_on_screen():
+    api = FakeAPI(batches=[make_batch(0, "completed", id=HUGE_ID), make_batch(1, "completed")])
+    app = lifecycle_app(api)  # type: ignore[arg-type]
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(app, pilot)
+        assert app.screen.selected_id == HUGE_ID
+        await pilot.press("y")
+        await wait_until(pilot, lambda: app.screen.query(Toast))
+        await pilot.pause()
+        toast = app.screen.query_one(Toast)
+        # Half of a 40-line screen before; now the cut message and the toast's padding.
+        assert toast.size.height <= 8
+        [note] = list(app._notifications)
+        assert cell_len(str(note.message)) == MAX_TOAST_CELLS

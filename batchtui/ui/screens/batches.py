@@ -27,6 +27,7 @@ from batchtui.api.errors import APIStatusError, AuthenticationError, BatchAPIErr
 from batchtui.api.models import Batch, BatchPage
 from batchtui.api.sender import RetryNotice
 from batchtui.clock import Clock
+from batchtui.ui import toasts
 from batchtui.ui.batch_rules import can_retry, missing_file_text, why_not_retry
 from batchtui.ui.dialogs.confirm_cancel import ConfirmCancel
 from batchtui.ui.dialogs.error_details import ErrorDetails
@@ -466,9 +467,9 @@ class BatchesScreen(Screen[None]):
         """The keys bound now (a user keymap included), by binding id, for the hints in texts."""
         return key_names(self.app, self.BINDINGS, getattr(self.app, "keymap", {}))
 
-    def tell(self, message: str, *, severity: str = "information", timeout: float = 6) -> None:
-        """A toast for the outcome of something the user did; server text stays literal."""
-        self.notify(clean(message), severity=severity, timeout=timeout, markup=False)  # type: ignore[arg-type]
+    def tell(self, message: str, *, severity: toasts.Severity = "information", timeout: float = 6) -> None:
+        """A toast for the outcome of something the user did; server text stays literal and is cut short."""
+        toasts.tell(self, message, severity=severity, timeout=timeout)
 
     def _show_table(self) -> None:
         self.query_one("#notice").display = False
