@@ -131,17 +131,6 @@ async def test_cancel_confirmed_sends_exactly_one_post(make_app, fake_api):
         assert table.get_cell("batch_0000", "status").plain.startswith("cancelling")
 
 
-async def test_cancel_confirmed_with_enter(make_app, fake_api):
-    app = make_app()
-    async with app.run_test(size=(140, 45)) as pilot:
-        await settle(app, pilot)
-        await pilot.press("c")
-        await pilot.pause()
-        await pilot.press("enter")
-        await settle(app, pilot)
-        assert fake_api.count("POST", "/cancel") == 1
-
-
 async def test_cancel_aborted_sends_nothing(make_app, fake_api):
     app = make_app()
     async with app.run_test(size=(140, 45)) as pilot:

@@ -6,10 +6,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Button, Static
 
 from batchtui.api.models import Batch
+from batchtui.ui.dialogs.dialog import Question
 from batchtui.ui.formatting import clean, percent, thousands
 
 
@@ -39,9 +40,11 @@ def describe_batch(batch: Batch) -> Text:
     return text
 
 
-class ConfirmCancel(ModalScreen[bool]):
+class ConfirmCancel(Question[bool]):
+    """Cancelling is final: only `y` or the cancel button confirms; Enter presses the focused button, Keep first."""
+
     BINDINGS = [
-        Binding("y,enter", "confirm", "Cancel the batch", id="confirm_cancel"),
+        Binding("y", "confirm", "Cancel the batch", id="confirm_cancel"),
         Binding("n,escape", "abort", "Keep it running", id="abort_cancel"),
     ]
 
@@ -57,10 +60,8 @@ class ConfirmCancel(ModalScreen[bool]):
                 yield Button(Text("Cancel batch  [y]"), variant="error", id="confirm")
                 yield Button(Text("Keep running  [n]"), variant="primary", id="abort")
 
-    def on_mount(self) -> None:
-        # Keys belong to the dialog (y/Enter, n/Escape); a focused button would swallow Enter.
-        for button in self.query(Button):
-            button.can_focus = False
+    def first_focus(self) -> Widget:
+        return self.query_one("#abort", Button)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "confirm")

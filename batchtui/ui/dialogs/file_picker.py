@@ -10,9 +10,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import DirectoryTree, Static
 
+from batchtui.ui.dialogs.dialog import Question
 from batchtui.ui.formatting import clean
 
 
@@ -21,7 +22,7 @@ class JsonlTree(DirectoryTree):
         return [path for path in paths if not path.name.startswith(".") and (path.is_dir() or path.suffix == ".jsonl")]
 
 
-class FilePicker(ModalScreen[str | None]):
+class FilePicker(Question[str | None]):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="cancel_pick"),
         Binding("backspace", "parent", "Parent folder", id="parent_folder"),
@@ -42,8 +43,8 @@ class FilePicker(ModalScreen[str | None]):
                 )
             )
 
-    def on_mount(self) -> None:
-        self.query_one(JsonlTree).focus()
+    def first_focus(self) -> Widget:
+        return self.query_one(JsonlTree)
 
     @staticmethod
     def _title(folder: Path) -> Text:

@@ -13,11 +13,12 @@ from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Input, Static
 from textual.worker import WorkerFailed
 
 from batchtui.jsonl.limits import byte_size
+from batchtui.ui.dialogs.dialog import Question, QuestionInput
 from batchtui.ui.formatting import clean, local_time
 from batchtui.ui.screen_work import in_thread
 
@@ -39,7 +40,7 @@ def path_problem(text: str) -> str | None:
     return None
 
 
-class SaveFileScreen(ModalScreen[str | None]):
+class SaveFileScreen(Question[str | None]):
     """A path, pre-filled; Enter saves, Escape cancels."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel_save")]
@@ -53,7 +54,7 @@ class SaveFileScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="save-dialog", classes="lifecycle-dialog"):
             yield Static(Text(self.title_text, style="bold"))
-            yield Input(value=self.default, id="save-path", placeholder="path of the file to write")
+            yield QuestionInput(value=self.default, id="save-path", placeholder="path of the file to write")
             yield Static(Text(self.message or ""), id="save-message")
             yield Static(
                 Text("Enter saves · Escape cancels · an existing file is only replaced if you say so", style="dim")
@@ -61,6 +62,9 @@ class SaveFileScreen(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         self.query_one("#save-message").display = bool(self.message)
+
+    def first_focus(self) -> Widget:
+        return self.query_one("#save-path", Input)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         problem = path_problem(event.value)
@@ -75,7 +79,7 @@ class SaveFileScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class ConfirmOverwrite(ModalScreen[bool]):
+class ConfirmOverwrite(Question[bool]):
     BINDINGS = [
         Binding("y", "overwrite", "Overwrite", id="confirm_overwrite"),
         Binding("n,escape", "keep", "Keep it", id="keep_existing"),

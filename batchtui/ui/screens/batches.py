@@ -422,23 +422,28 @@ class BatchesScreen(Screen[None]):
         self.pager.select_later(FIRST_PAGE, batch.id)
         self._load(FIRST_PAGE)
 
-    @work(exclusive=True, group="cancel")
-    async def confirm_and_cancel(self, batch: Batch) -> None:
-        if not await self.app.push_screen_wait(ConfirmCancel(batch)):
-            self.tell(f"{batch.id} keeps running.", timeout=3)
-            return
-        try:
-            updated = await self.client.cancel_batch(batch.id)
-        except APIStatusError as error:
-            updated = await self._cancel_outcome(batch.id)
-            if updated is None:
+    def confirm_and_cancel(self, batch: Batch) -> None:
+        # Pushed here, not from the worker: keys typed right after `c` must meet the dialog, not the list.
+        answer = ConfirmCancel(batch).ask(self.app)
+
+        async def cancel_when_confirmed() -> None:
+            if not await answer:
+                self.tell(f"{batch.id} keeps running.", timeout=3)
+                return
+            try:
+                updated = await self.client.cancel_batch(batch.id)
+            except APIStatusError as error:
+                updated = await self._cancel_outcome(batch.id)
+                if updated is None:
+                    self.tell(f"Could not cancel {batch.id}: {error.describe()}", severity="error")
+                    return
+            except BatchAPIError as error:
                 self.tell(f"Could not cancel {batch.id}: {error.describe()}", severity="error")
                 return
-        except BatchAPIError as error:
-            self.tell(f"Could not cancel {batch.id}: {error.describe()}", severity="error")
-            return
-        self._replace_batch(updated)
-        self.tell(f"Cancelling {batch.id}: it can take a few minutes to stop.", timeout=5)
+            self._replace_batch(updated)
+            self.tell(f"Cancelling {batch.id}: it can take a few minutes to stop.", timeout=5)
+
+        self.run_worker(cancel_when_confirmed(), exclusive=True, group="cancel")
 
     async def _cancel_outcome(self, batch_id: str) -> Batch | None:
         """After a refused cancel: if an earlier, retried attempt got through, the batch says so."""
