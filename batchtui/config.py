@@ -8,11 +8,14 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import httpx
 
 from batchtui.api.client import DEFAULT_BASE_URL, ClientConfig
+from batchtui.paths import cache_dir
+from batchtui.store.database import index_path
 
 MIN_REFRESH = 1.0
 MAX_REFRESH = 3600.0
@@ -37,6 +40,8 @@ class Settings:
     api_version: str | None = None
     refresh_seconds: float = 5.0
     page_size: int = 20
+    # Keep a local index of every batch seen (the command line turns it on unless --no-cache).
+    index: bool = False
 
     def client_config(self) -> ClientConfig:
         return ClientConfig(
@@ -47,6 +52,10 @@ class Settings:
             auth_header="api-key" if self.azure else "bearer",
             api_version=self.api_version,
         )
+
+    def index_path(self) -> Path:
+        """This account's index file: one per base URL, organization and project; the key is no part of it."""
+        return index_path(cache_dir(), self.base_url, self.organization, self.project)
 
     @property
     def server_label(self) -> str:

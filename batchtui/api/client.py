@@ -12,11 +12,12 @@ each live in their own module beside it.
 from __future__ import annotations
 
 import asyncio
+import copy
 import os
 import ssl
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -94,16 +95,31 @@ class BatchClient:
             follow_redirects=False,  # redirects are followed by hand, same origin only
             headers={"User-Agent": f"batchtui/{__version__}", "Accept": "application/json"},
         )
-        self._sender = Sender(
+        self._sleep = sleep
+        self._sender = self._make_sender(config)
+        self.on_retry = on_retry
+
+    def _make_sender(self, config: ClientConfig) -> Sender:
+        return Sender(
             self._http,
-            base_url=base,
+            base_url=config.base_url.rstrip("/") + "/",
             auth_headers=config.auth_headers(),
             api_version=config.api_version,
             retry=config.retry,
             redact=self._redact,
-            sleep=sleep,
+            sleep=self._sleep,
         )
-        self.on_retry = on_retry
+
+    def background(self) -> BatchClient:
+        """This client for background walks: the same server, key and connections, but no retries.
+
+        A walk paces itself (and waits out a 429 as the server says), and its waits must not show
+        in the status line as if the visible page were waiting. Close only the original.
+        """
+        twin = copy.copy(self)
+        twin.config = replace(self.config, retry=RetryPolicy(max_retries=0))
+        twin._sender = twin._make_sender(twin.config)
+        return twin
 
     @property
     def on_retry(self) -> Callable[[RetryNotice], None] | None:

@@ -14,7 +14,16 @@ import re
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidatorFunctionWrapHandler,
+    field_validator,
+    model_validator,
+)
 
 from batchtui.api import statuses
 
@@ -202,6 +211,22 @@ class Batch(_Lenient):
     def extra_fields(self) -> dict[str, Any]:
         """Fields this version of batchtui does not know, kept so they can be shown."""
         return dict(self.model_extra or {})
+
+    # The JSON object this batch was read from, untouched: the local index keeps what the server sent.
+    _raw: dict[str, Any] | None = PrivateAttr(default=None)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _keep_raw(cls, value: Any, handler: ValidatorFunctionWrapHandler) -> Batch:
+        batch: Batch = handler(value)
+        if isinstance(value, dict):
+            batch._raw = value
+        return batch
+
+    @property
+    def raw(self) -> dict[str, Any]:
+        """The batch as the server sent it (or, for one built in code, as this model would send it)."""
+        return self._raw if self._raw is not None else self.model_dump(mode="json", exclude_none=True)
 
 
 class BatchPage(_Lenient):

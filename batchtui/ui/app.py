@@ -6,7 +6,7 @@ import asyncio
 import gc
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from types import FrameType
 
@@ -20,6 +20,7 @@ from batchtui.clock import Clock, SystemClock
 from batchtui.config import Settings
 from batchtui.ui.crash_log import CrashReport, record_crash
 from batchtui.ui.dialogs.help import HelpScreen
+from batchtui.ui.history import History
 from batchtui.ui.keys import key_group, with_fallbacks
 from batchtui.ui.screens.batches import BatchesScreen
 
@@ -59,12 +60,17 @@ class BatchApp(App):
         client: BatchClient | None = None,
         clock: Clock | None = None,
         server_label: str | None = None,
+        history: History | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         super().__init__()
         self.settings = settings
         self.client = client or BatchClient(settings.client_config())
         self.clock = clock or SystemClock()
         self.server_label = server_label or settings.server_label
+        # The local index of this account's batches; without one, batchtui shows only what the server sends.
+        self.history = history if history is not None or not settings.index else History(settings.index_path())
+        self._sleep = sleep
         # The keymap in force, as given to set_keymap (Textual keeps its own copy private).
         self.keymap: dict[str, str] = {}
         self._signals_before: dict[int, Callable[[int, FrameType | None], object] | int | None] = {}
@@ -87,6 +93,8 @@ class BatchApp(App):
             refresh_seconds=self.settings.refresh_seconds,
             server_label=self.server_label,
             key_hint="AZURE_OPENAI_API_KEY" if self.settings.azure else "OPENAI_API_KEY",
+            history=self.history,
+            sleep=self._sleep,
         )
 
     def set_keymap(self, keymap: Keymap) -> None:
@@ -133,6 +141,8 @@ class BatchApp(App):
     async def on_unmount(self) -> None:
         try:
             gc.unfreeze()
+            if self.history is not None:
+                await self.history.close()
             await self.client.aclose()
         finally:
             self._release_exit_signals()

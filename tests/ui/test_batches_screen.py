@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from textual import events
+
 from batchtui.ui.dialogs.confirm_cancel import ConfirmCancel
 from batchtui.ui.screens.batches import BatchesScreen
 from batchtui.ui.widgets.batch_detail import BatchDetail
@@ -341,3 +343,16 @@ async def test_only_the_cursor_row_is_highlighted_after_moves_and_scrolling(make
             await pilot.pause()
             assert table.cursor_row == row
             assert highlighted_rows() == [row]
+
+
+async def test_a_key_in_a_burst_acts_on_the_row_the_cursor_reached(make_app):
+    # Seen on a real terminal: seven Downs and `o` at once acted on row 4, because the selection
+    # followed the table's highlight messages, which arrive after the keys.
+    app = make_app()
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(app, pilot)
+        # All at once, as a terminal delivers them: Pilot.press would wait for idle between keys.
+        for key, char in [*[("down", None)] * 7, ("y", "y")]:
+            app._driver.send_message(events.Key(key, char))
+        await settle(app, pilot)
+        assert app.clipboard == "batch_0007"

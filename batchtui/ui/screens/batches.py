@@ -9,7 +9,7 @@ render what they are given.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import ClassVar
 from urllib.parse import urlsplit
 
@@ -27,18 +27,22 @@ from batchtui.api.errors import APIStatusError, AuthenticationError, BatchAPIErr
 from batchtui.api.models import Batch, BatchPage
 from batchtui.api.sender import RetryNotice
 from batchtui.clock import Clock
+from batchtui.store import Query, Sort, parse_query
 from batchtui.ui import toasts
 from batchtui.ui.batch_rules import can_retry, missing_file_text, why_not_retry
 from batchtui.ui.dialogs.confirm_cancel import ConfirmCancel
 from batchtui.ui.dialogs.error_details import ErrorDetails
 from batchtui.ui.formatting import clean
+from batchtui.ui.history import History, visible_request
+from batchtui.ui.index_view import IndexView
 from batchtui.ui.keys import bindings_of, key_label, key_names
 from batchtui.ui.pager import FIRST_PAGE, Pager, PageRequest
-from batchtui.ui.text.notices import LOADING, empty_text, failure_text, key_rejected_text
-from batchtui.ui.text.status_line import FetchStatus, fetch_info, page_info
+from batchtui.ui.text.notices import LOADING, empty_text, failure_text, key_rejected_text, no_match_text
+from batchtui.ui.text.status_line import FetchStatus, fetch_info, index_info, page_info
 from batchtui.ui.widgets.batch_detail import BatchDetail
 from batchtui.ui.widgets.batch_table import BatchTable
 from batchtui.ui.widgets.lean_footer import LeanFooter
+from batchtui.ui.widgets.search_bar import SearchBar
 from batchtui.ui.widgets.status_line import StatusLine
 
 
@@ -50,6 +54,22 @@ class BatchesScreen(Screen[None]):
         Binding("r", "refresh_now", "Refresh", id="refresh_now", tooltip="Refresh the page now"),
         Binding("space", "toggle_pause", "Pause", id="toggle_pause", tooltip="Pause or resume automatic refresh"),
         Binding("c", "cancel_batch", "Cancel", id="cancel_batch", tooltip="Cancel the selected batch (asks first)"),
+        Binding(
+            "slash",
+            "search",
+            "Search",
+            key_display="/",
+            id="search",
+            tooltip="Search every indexed batch (Escape clears)",
+        ),
+        Binding("a", "active_only", "Active", id="active_only", tooltip="Show only active batches (again: all)"),
+        Binding(
+            "s",
+            "cycle_sort",
+            "Sort",
+            id="cycle_sort",
+            tooltip="Sort the search results: created, status, progress, model",
+        ),
         Binding("y", "copy_id", "Copy id", id="copy_id", tooltip="Copy the selected batch id to the clipboard"),
         Binding("E", "show_error", "Error details", id="show_error", tooltip="Show the last error in full"),
         Binding(
@@ -115,6 +135,8 @@ class BatchesScreen(Screen[None]):
         refresh_seconds: float,
         server_label: str,
         key_hint: str = "OPENAI_API_KEY",
+        history: History | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         super().__init__()
         self.client = client
@@ -123,9 +145,14 @@ class BatchesScreen(Screen[None]):
         self.refresh_seconds = refresh_seconds
         self.server_label = server_label
         self.key_hint = key_hint
+        self.history = history
+        self._sleep = sleep
 
         self.pager = Pager()
-        self.selected_id: str | None = None
+        # The rows on screen: the live page, or a page of the index's matches while searching.
+        self.shown: list[Batch] = []
+        self.view: IndexView | None = None
+        self.cached_at: float | None = None
         self.paused = False
         self.fetching = False
         self.fetched_at: float | None = None
@@ -140,6 +167,9 @@ class BatchesScreen(Screen[None]):
         self._detail_pending = False
         self._suspended = False
         self._load_generation = 0
+        self._history_woken = asyncio.Event()
+        self._history_problem_told = False
+        self._cycle_running = False
 
     # Layout
 
@@ -148,6 +178,7 @@ class BatchesScreen(Screen[None]):
         title.append("  ·  ")
         title.append(clean(self.server_label))
         yield Static(title, id="title-bar")
+        yield SearchBar(id="search-bar")
         yield BatchTable(id="batch-table")
         yield Static(id="notice")
         yield BatchDetail(id="detail")
@@ -159,6 +190,8 @@ class BatchesScreen(Screen[None]):
         self.set_interval(1.0, self._render_status)
         self._show_notice(LOADING)
         self._load(FIRST_PAGE)
+        if self.history is not None:
+            self.start_history()
 
     @property
     def table(self) -> BatchTable:
@@ -173,10 +206,16 @@ class BatchesScreen(Screen[None]):
         return self.pager.number
 
     @property
+    def selected_id(self) -> str | None:
+        """The batch under the table's cursor, asked of the table itself: a burst of keys moves the cursor
+        before the highlight messages arrive, and a key acting on a stale selection could cancel the wrong batch."""
+        return self.table.selected_id if self.shown else None
+
+    @property
     def selected_batch(self) -> Batch | None:
-        if self.page is None or self.selected_id is None:
+        if self.selected_id is None:
             return None
-        return next((batch for batch in self.page.data if batch.id == self.selected_id), None)
+        return next((batch for batch in self.shown if batch.id == self.selected_id), None)
 
     # Loading
 
@@ -199,6 +238,7 @@ class BatchesScreen(Screen[None]):
             self._fetch_failed(BatchAPIError(describe(error)))
         else:
             self._page_loaded(request, page)
+            self._after_visible_load(request, page)
         finally:
             # A superseded load must not re-arm the timer: the newer load owns it.
             if generation == self._load_generation:
@@ -212,25 +252,27 @@ class BatchesScreen(Screen[None]):
         if not landing.shown:
             self._update_bindings()
             return
-        now = self.clock.now()
-        self.fetched_at = now
+        self.fetched_at = self.clock.now()
         self.error = None
         self.table.remove_class("-stale")
-        if page.data:
-            self.table.show_batches(page.data, now, keep_id=landing.keep_id)
-            self._show_table()
-            self.selected_id = self.table.selected_id
-        else:
-            self.table.show_batches([], now)
-            self.selected_id = None
-            self._show_notice(empty_text(self.page_number, self.key_names()))
-        self._show_detail()
+        if self.view is None:
+            self._show_rows(page.data, landing.keep_id, empty_text(self.page_number, self.key_names()))
         self._update_bindings()
+
+    def _show_rows(self, batches: list[Batch], keep_id: str | None, empty: Text) -> None:
+        now = self.clock.now()
+        self.shown = list(batches)
+        self.table.show_batches(self.shown, now, keep_id=keep_id)
+        if self.shown:
+            self._show_table()
+        else:
+            self._show_notice(empty)
+        self._show_detail()
 
     def _fetch_failed(self, error: BatchAPIError) -> None:
         self.error = error
         self.error_at = self.clock.now()
-        if self.page is None:
+        if self.page is None and not self.shown:
             if isinstance(error, AuthenticationError):
                 self._show_notice(key_rejected_text(error, self.server_label, self.key_hint, self.key_names()))
             else:
@@ -287,7 +329,6 @@ class BatchesScreen(Screen[None]):
 
     @on(DataTable.RowHighlighted, "#batch-table")
     def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        self.selected_id = event.row_key.value
         self._update_bindings()
         # The highlight paints first; the detail (the costly part) follows, once per burst of key repeats.
         if not self._detail_pending:
@@ -316,9 +357,13 @@ class BatchesScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "next_page":
-            return True if self.pager.has_next else None
+            return True if (self.view.has_next if self.view else self.pager.has_next) else None
         if action == "previous_page":
-            return True if self.pager.has_previous else None
+            return True if (self.view.has_previous if self.view else self.pager.has_previous) else None
+        if action in ("search", "active_only"):
+            return True if self.history is not None and self.history.available else None
+        if action == "cycle_sort":
+            return True if self.view is not None else None
         if action == "cancel_batch":
             batch = self.selected_batch
             return True if batch is not None and batch.is_cancellable else None
@@ -338,11 +383,19 @@ class BatchesScreen(Screen[None]):
         return True
 
     def action_next_page(self) -> None:
+        if self.view is not None:
+            if self.view.next():
+                self.run_search()
+            return
         request = self.pager.next()
         if request is not None:
             self._load(request)
 
     def action_previous_page(self) -> None:
+        if self.view is not None:
+            if self.view.previous():
+                self.run_search()
+            return
         request = self.pager.previous()
         if request is not None:
             self._load(request)
@@ -362,12 +415,16 @@ class BatchesScreen(Screen[None]):
         self._render_status()
 
     def action_copy_id(self) -> None:
-        if self.selected_id:
-            self.app.copy_to_clipboard(self.selected_id)
-            self.tell(f"Copied {self.selected_id}", timeout=3)
+        batch_id = self.selected_id
+        if batch_id:
+            self.app.copy_to_clipboard(batch_id)
+            self.tell(f"Copied {batch_id}", timeout=3)
 
     def action_focus_table(self) -> None:
-        self.table.focus()
+        if self.view is not None and self.table.has_focus:
+            self.close_search()
+        else:
+            self.table.focus()
 
     def action_show_error(self) -> None:
         if self.error is not None:
@@ -454,12 +511,155 @@ class BatchesScreen(Screen[None]):
         return current if current.status in ("cancelling", "cancelled") else None
 
     def _replace_batch(self, updated: Batch) -> None:
-        if self.page is None:
-            return
-        self.page.data = [updated if batch.id == updated.id else batch for batch in self.page.data]
-        self.table.show_batches(self.page.data, self.clock.now(), keep_id=self.selected_id)
+        if self.page is not None:
+            self.page.data = [updated if batch.id == updated.id else batch for batch in self.page.data]
+        self.shown = [updated if batch.id == updated.id else batch for batch in self.shown]
+        self.table.show_batches(self.shown, self.clock.now(), keep_id=self.selected_id)
         self._show_detail()
         self._update_bindings()
+
+    # The local index: the page on screen before the network answers, the history walks, search
+
+    @work(group="history-open")
+    async def start_history(self) -> None:
+        history = self.history
+        assert history is not None
+        await history.open(self.clock.now())
+        self._tell_history()
+        if history.available and self.pager.page is None and not self.shown:
+            cached = await history.page(
+                self.view_query(), now=self.clock.now(), sort=Sort.CREATED, limit=self.page_size
+            )
+            if cached is not None and cached.batches and self.pager.page is None:
+                self.cached_at = cached.fetched_at
+                self._show_rows(cached.batches, None, LOADING)
+        self._update_bindings()
+        self._render_status()
+        if history.available:
+            self.walk_history()
+
+    @work(group="history-walk")
+    async def walk_history(self) -> None:
+        assert self.history is not None
+        await self.history.walk(
+            self.client.background(),
+            self.clock,
+            sleep=self._sleep,
+            wake=self._history_woken,
+            changed=self._history_changed,
+        )
+
+    def _after_visible_load(self, request: PageRequest, page: BatchPage) -> None:
+        self.cached_at = None
+        if self.history is not None and self.history.available and not self._cycle_running:
+            self.sync_cycle(request, page)
+
+    @work(group="history-cycle")
+    async def sync_cycle(self, request: PageRequest, page: BatchPage) -> None:
+        """After each refresh: index the page, then bring active batches off the page up to date."""
+        assert self.history is not None
+        self._cycle_running = True
+        try:
+            now = self.clock.now()
+            await self.history.record_page(visible_request(request.cursor, self.page_size), page, seen_at=now)
+            self._history_woken.set()
+            await self.history.refresh_active(
+                self.client.background(),
+                visible_ids={batch.id for batch in page.data},
+                now=now,
+                interval=self.refresh_seconds,
+            )
+        finally:
+            self._cycle_running = False
+        self._history_changed()
+
+    def _history_changed(self) -> None:
+        self._tell_history()
+        if self.view is not None:
+            self.run_search()
+        self._render_status()
+
+    def _tell_history(self) -> None:
+        """The index's trouble, said once each."""
+        history = self.history
+        if history is None:
+            return
+        if history.note:
+            toasts.tell(self, history.note, timeout=8)
+            history.note = None
+        if history.problem and not self._history_problem_told:
+            self._history_problem_told = True
+            toasts.tell(self, history.problem, severity="warning", timeout=8)
+            self._update_bindings()
+
+    def view_query(self) -> Query:
+        return self.view.query if self.view is not None else parse_query("")
+
+    def action_search(self) -> None:
+        if self.check_action("search", ()):
+            self._open_view()
+            self.query_one(SearchBar).open()
+
+    def action_active_only(self) -> None:
+        if self.check_action("active_only", ()):
+            view = self._open_view()
+            self.query_one(SearchBar).open(view.toggle_active())
+            self.table.focus()
+            self.run_search()
+
+    def action_cycle_sort(self) -> None:
+        if self.view is not None:
+            self.view.cycle_sort()
+            self.run_search()
+
+    def _open_view(self) -> IndexView:
+        if self.view is None:
+            self.view = IndexView(self.page_size)
+            self.table.add_class("-index")
+            self._update_bindings()
+        return self.view
+
+    @on(SearchBar.Changed)
+    def _query_changed(self, event: SearchBar.Changed) -> None:
+        if self.view is not None:
+            self.view.set_text(event.text)
+            self.run_search()
+
+    @on(SearchBar.Done)
+    def _query_done(self) -> None:
+        self.table.focus()
+
+    @on(SearchBar.Closed)
+    def close_search(self) -> None:
+        """Back to the live list, as the server last sent it."""
+        if self.view is None:
+            return
+        self.view = None
+        self.query_one(SearchBar).close()
+        self.table.remove_class("-index")
+        page = self.pager.page
+        self._show_rows(page.data if page else [], self.selected_id, empty_text(self.page_number, self.key_names()))
+        self.table.focus()
+        self._update_bindings()
+        self._render_status()
+
+    @work(exclusive=True, group="search")
+    async def run_search(self) -> None:
+        view, history = self.view, self.history
+        if view is None or history is None:
+            return
+        result = await history.page(
+            view.query, now=self.clock.now(), sort=view.sort, limit=self.page_size, offset=view.offset
+        )
+        if result is None or self.view is not view:
+            return
+        if not view.accept(result):
+            self.run_search()
+            return
+        self.query_one(SearchBar).show_problems(result.problems)
+        self._show_rows(result.batches, self.selected_id, no_match_text(view.text, result.problems))
+        self._update_bindings()
+        self._render_status()
 
     # What the user reads
 
@@ -480,8 +680,9 @@ class BatchesScreen(Screen[None]):
         self.query_one("#notice").display = False
         if not self.table.display:
             self.table.display = True
-            # Hiding it moved focus elsewhere; keys like j/k belong to the table again.
-            self.table.focus()
+            # Hiding it moved focus elsewhere; keys like j/k belong to the table again, unless the user is typing.
+            if not self.query_one(SearchBar).input.has_focus:
+                self.table.focus()
 
     def _show_notice(self, text: Text) -> None:
         notice = self.query_one("#notice", Static)
@@ -502,10 +703,17 @@ class BatchesScreen(Screen[None]):
             retry=self.retry_notice,
             retry_at=self.retry_at,
             max_retries=self.client.config.retry.max_retries,
+            cached_at=self.cached_at,
         )
         keys = self.key_names()
+        history = self.history.progress_text() if self.history is not None else None
+        if self.view is not None:
+            complete = self.history is not None and self.history.state.history_complete
+            where = index_info(self.view, history_complete=complete)
+        else:
+            where = page_info(self.pager, self.page_size, keys, history)
         status_line.first().show(
-            page_info(self.pager, self.page_size, keys),
+            where,
             fetch_info(status, self.clock.now(), keys),
             problem=self.error is not None,
         )

@@ -63,3 +63,15 @@ def missing_version_hint(error: BatchAPIError, base_path: str) -> str | None:
         f"The server has no batch list at {'/' + shown if shown else 'its root'}/batches. OpenAI-compatible "
         f"servers serve it under /v1: try a base URL ending in {'/' + shown if shown else ''}/v1."
     )
+
+
+def no_match_text(query: str, problems: tuple[str, ...]) -> Text:
+    """In place of the table when a search finds nothing: never confused with an empty account."""
+    if problems:
+        text = Text("The search could not be read\n\n", style="bold")
+        text.append("\n".join(clean(problem) for problem in problems))
+        return text
+    text = Text("No batch matches ", style="bold")
+    text.append(clean(query) or "the search", style="bold italic")
+    text.append("\n\nEscape goes back to the live list.")
+    return text

@@ -10,6 +10,7 @@ from rich.text import Text
 from batchtui.api.errors import BatchAPIError, describe
 from batchtui.api.sender import RetryNotice
 from batchtui.ui.formatting import clean, local_time, relative, truncate
+from batchtui.ui.index_view import IndexView
 from batchtui.ui.pager import Pager
 
 
@@ -25,10 +26,12 @@ class FetchStatus:
     retry: RetryNotice | None = None
     retry_at: float | None = None
     max_retries: int = 0
+    # When the rows on screen, read from the local index before the network answered, were fetched.
+    cached_at: float | None = None
 
 
-def page_info(pager: Pager, page_size: int, keys: Mapping[str, str]) -> Text:
-    """`keys` maps binding ids to the keys bound now, as `key_names` gives them."""
+def page_info(pager: Pager, page_size: int, keys: Mapping[str, str], history: str | None = None) -> Text:
+    """`keys` maps binding ids to the keys bound now, as `key_names` gives them; `history`, the walk's progress."""
     text = Text(f"Page {pager.number}", style="bold")
     page = pager.page
     text.append(f" · {len(page.data) if page else 0} of {page_size} per page")
@@ -38,6 +41,22 @@ def page_info(pager: Pager, page_size: int, keys: Mapping[str, str]) -> Text:
         text.append(f" · more → {keys['next_page']}" if page.has_more else " · last page")
     if page is not None and page.unreadable:
         text.append(f" · {page.unreadable} unreadable item(s) skipped", style="italic")
+    if history:
+        text.append(f" · {history}", style="dim")
+    return text
+
+
+def index_info(view: IndexView, *, history_complete: bool) -> Text:
+    """Where you are in the index's matches: 'Page 2 of 8 · 143 of 12,408 batches match · sorted by created'."""
+    text = Text(f"Page {view.page_number} of {view.page_count}", style="bold")
+    result = view.result
+    if result is None:
+        text.append(" · searching…")
+        return text
+    # Until the history walk is done, a count says how much of the account it covers.
+    scope = f"{result.indexed:,} batches" if history_complete else f"{result.indexed:,} indexed so far"
+    text.append(f" · {result.matching:,} of {scope} {'matches' if result.matching == 1 else 'match'}")
+    text.append(f" · sorted by {view.sort.value}")
     return text
 
 
@@ -48,6 +67,9 @@ def clock_time(timestamp: float) -> str:
 def fetch_info(status: FetchStatus, now: float, keys: Mapping[str, str]) -> Text:
     if status.retry is not None and status.retry_at is not None:
         return _retrying(status.retry, status.retry_at - now, status.max_retries)
+    if status.fetched_at is None and status.cached_at is not None and status.error is None:
+        cached = f"{clock_time(status.cached_at)} ({relative(now - status.cached_at)} ago)"
+        return Text(f"From the index, fetched {cached} · {'refreshing…' if status.fetching else 'not refreshed yet'}")
     if status.fetched_at is None:
         if status.error is None:
             return Text("Loading…" if status.fetching else "Nothing loaded yet")

@@ -1,0 +1,167 @@
+"""The local index behind the main screen: the history walk, a restart that shows rows at once, search."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+import pytest
+
+from batchtui.api.client import BatchClient, ClientConfig
+from batchtui.api.retry import RetryPolicy
+from batchtui.clock import ManualClock
+from batchtui.config import Settings
+from batchtui.ui.app import BatchApp
+from batchtui.ui.history import History
+from batchtui.ui.widgets.batch_table import BatchTable
+from batchtui.ui.widgets.search_bar import SearchBar
+from batchtui.ui.widgets.status_line import StatusLine
+from tests.e2e.support import wait_until
+from tests.ui.conftest import FAKE_KEY, widget_text
+from tests.ui.fake_api import NOW, FakeAPI, make_batch
+
+STATUSES = ["in_progress", "completed", "failed", "expired", "cancelled", "completed", "completed"]
+
+
+def account(size: int) -> FakeAPI:
+    batches = [make_batch(i, STATUSES[i % len(STATUSES)]) for i in range(size)]
+    if size > 137:
+        batches[137]["metadata"] = {"project": "needle-search", "owner": "zoe"}
+    return FakeAPI(batches=batches)
+
+
+class Gate:
+    """List requests wait here while the gate is closed."""
+
+    def __init__(self, api: FakeAPI) -> None:
+        self.api = api
+        self.open = asyncio.Event()
+        self.open.set()
+
+    async def handle(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/batches"):
+            await self.open.wait()
+        return self.api.handle(request)
+
+
+def indexed_app(api: FakeAPI, path, *, gate: Gate | None = None, clock: ManualClock | None = None) -> BatchApp:
+    clock = clock or ManualClock(NOW)
+
+    async def sleep(seconds: float) -> None:
+        # The walk paces itself by the clock: here the clock moves instead of the test waiting.
+        clock.advance(max(seconds, 0.0))
+        await asyncio.sleep(0)
+
+    handler = gate.handle if gate else api.handle
+    config = ClientConfig(api_key=FAKE_KEY, base_url="http://fake.test/v1", retry=RetryPolicy(max_retries=0))
+    client = BatchClient(config, transport=httpx.MockTransport(handler))
+    settings = Settings(api_key=FAKE_KEY, base_url="http://fake.test/v1", refresh_seconds=3600)
+    return BatchApp(settings, client=client, clock=clock, history=History(path), sleep=sleep)
+
+
+async def settle(app: BatchApp, pilot) -> None:
+    """Every worker done but the history walk, which waits for new batches as long as the app runs."""
+    others = [worker for worker in app.workers if worker.group != "history-walk"]
+    if others:  # an empty list would mean every worker to wait_for_complete
+        await app.workers.wait_for_complete(others)
+    await pilot.pause()
+
+
+def list_requests(api: FakeAPI) -> list[httpx.Request]:
+    return [r for r in api.requests if r.method == "GET" and r.url.path.endswith("/batches")]
+
+
+def status_text(app) -> str:
+    line = app.screen.query_one(StatusLine)
+    return widget_text(line.query_one("#page-info"), 200) + " | " + widget_text(line.query_one("#fetch-info"), 200)
+
+
+@pytest.fixture
+def index_file(tmp_path):
+    return tmp_path / "index.sqlite3"
+
+
+async def test_the_history_walk_indexes_every_batch_gently_and_says_so(index_file):
+    api = account(250)
+    app = indexed_app(api, index_file)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await wait_until(pilot, lambda: app.history.state.history_complete)
+        await settle(app, pilot)
+        assert app.history.indexed == 250
+        history = [r for r in list_requests(api) if r.url.params.get("limit") == "100"]
+        # 250 batches, 100 a page: three pages (the walk may start before page 1 is in), each after the last seen.
+        assert len(history) == 3
+        assert all("after" in r.url.params for r in history[1:])
+        app.screen._render_status()
+        await pilot.pause()
+        assert "all 250 indexed" in status_text(app)
+
+
+async def test_a_restart_shows_the_indexed_page_before_the_server_answers(index_file):
+    api = account(60)
+    first = indexed_app(api, index_file)
+    async with first.run_test(size=(160, 45)) as pilot:
+        await wait_until(pilot, lambda: first.history.state.history_complete)
+    gate = Gate(api)
+    gate.open.clear()
+    second = indexed_app(api, index_file, gate=gate)
+    async with second.run_test(size=(160, 45)) as pilot:
+        table = second.screen.query_one(BatchTable)
+        await wait_until(pilot, lambda: table.row_count == 20)
+        assert second.screen.pager.page is None  # nothing has come from the server yet
+        await pilot.pause()
+        assert "From the index, fetched" in status_text(second)
+        gate.open.set()
+        await wait_until(pilot, lambda: second.screen.pager.page is not None)
+        await settle(second, pilot)
+        assert "From the index" not in status_text(second)
+
+
+async def test_search_finds_a_batch_pages_deep_by_a_metadata_word_and_escape_goes_back(index_file):
+    api = account(250)
+    app = indexed_app(api, index_file)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await wait_until(pilot, lambda: app.history.state.history_complete)
+        await settle(app, pilot)
+        await pilot.press("slash", *"needle")
+        await wait_until(pilot, lambda: app.screen.shown and len(app.screen.shown) == 1)
+        assert app.screen.shown[0].id == "batch_0137"
+        app.screen._render_status()
+        await pilot.pause()
+        assert "1 of 250 batches matches" in status_text(app)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.screen.view is None
+        assert not app.screen.query_one(SearchBar).display
+        assert [b.id for b in app.screen.shown][:2] == ["batch_0000", "batch_0001"]
+
+
+async def test_an_unreadable_token_is_explained_under_the_bar(index_file):
+    api = account(30)
+    app = indexed_app(api, index_file)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await wait_until(pilot, lambda: app.history.state.history_complete)
+        await pilot.press("slash", *"status:bogus")
+        await settle(app, pilot)
+        problems = app.screen.query_one("#search-problems")
+        await wait_until(pilot, lambda: problems.display and "bogus" in widget_text(problems, 200))
+        assert app.screen.view.query.problems
+
+
+async def test_active_only_and_sort_keys(index_file):
+    api = account(70)
+    app = indexed_app(api, index_file)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await wait_until(pilot, lambda: app.history.state.history_complete)
+        await settle(app, pilot)
+        await pilot.press("a")
+        await settle(app, pilot)
+        await wait_until(pilot, lambda: app.screen.view and app.screen.view.result)
+        assert app.screen.shown and all(batch.status == "in_progress" for batch in app.screen.shown)
+        assert app.screen.query_one(SearchBar).input.value == "is:active"
+        await pilot.press("s")
+        await settle(app, pilot)
+        assert app.screen.view.sort.value == "status"
+        app.screen._render_status()
+        await pilot.pause()
+        assert "sorted by status" in status_text(app)
