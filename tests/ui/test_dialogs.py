@@ -1,4 +1,5 @@
-"""Dialogs: keys typed before one is on screen answer nothing, and Enter never confirms a destructive one."""
+"""Dialogs: keys typed before one is on screen answer nothing, Enter never confirms a destructive one, and every
+dialog fits and stays usable down to 40x12."""
 
 from __future__ import annotations
 
@@ -10,18 +11,28 @@ import pytest
 from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import Binding
+from textual.geometry import Region
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Input, Static
 
+from batchtui.api.models import Batch
 from batchtui.ui.app import BatchApp
 from batchtui.ui.dialogs.confirm_cancel import ConfirmCancel
 from batchtui.ui.dialogs.dialog import Question
+from batchtui.ui.dialogs.error_details import ErrorDetails
 from batchtui.ui.dialogs.file_picker import FilePicker
+from batchtui.ui.dialogs.help import HelpScreen
 from batchtui.ui.dialogs.save_file import ConfirmOverwrite, SaveFileScreen
 from batchtui.ui.screens.batches import BatchesScreen
 from tests.ui.conftest import settle
+from tests.ui.fake_api import NOW, make_batch
 from tests.ui.lifecycle_fakes import wait_until
+from tests.ui.rendering import screen_lines
+
+SIZES = [(40, 12), (60, 15), (80, 24), (160, 45)]
+LONG_ID = "batch_" + "6f1c2a9e" * 8
+LONG_ERROR = "The server answered 500: " + "the upstream model service did not answer in time; " * 12
 
 # What a terminal sends for the keys these tests type.
 CHARACTERS = {"enter": "\r", "tab": "\t", "escape": "\x1b", "space": " "}
@@ -233,6 +244,19 @@ async def test_keys_held_up_behind_until_the_question_is_painted_still_answer_no
         assert app.screen_stack[0].answers == []
 
 
+async def test_enter_on_a_fresh_overwrite_question_keeps_the_file_and_y_or_its_button_replaces_it(tmp_path):
+    app = DialogApp(lambda: ConfirmOverwrite(existing_file(tmp_path)))
+    async with app.run_test(size=(100, 30)) as pilot:
+        behind = app.screen
+        for keys, replaced in ((["enter"], False), (["y"], True), (["tab", "enter"], True), (["escape"], False)):
+            await pilot.press("o")
+            dialog = await on_screen(pilot, ConfirmOverwrite)
+            assert app.focused is dialog.query_one("#keep", Button)
+            await pilot.press(*keys)
+            await wait_until(pilot, lambda: app.screen is behind)
+            assert behind.answers.pop() is replaced, keys
+
+
 async def test_a_name_typed_once_the_save_dialog_is_on_screen_is_kept(tmp_path):
     app = DialogApp(lambda: SaveFileScreen("Save", ""))
     async with app.run_test(size=(100, 30)) as pilot:
@@ -255,3 +279,117 @@ async def test_a_key_typed_right_after_enter_in_the_save_dialog_does_not_change_
         type_ahead(app, "enter", "y")
         await wait_until(pilot, lambda: app.screen is behind)
         assert behind.answers == [str(path)]
+
+
+# Small terminals
+
+
+def visible(app: App, widget: Widget) -> str:
+    """What the screen shows inside a widget's region, without spaces, borders or scrollbars."""
+    region = widget.region
+    rows = screen_lines(app)[region.y : region.bottom]
+    text = "".join(row[region.x : region.right] for row in rows)
+    return "".join(character for character in text if not character.isspace() and not "\u2580" <= character <= "\u259f")
+
+
+def squeezed(text: str) -> str:
+    return "".join(text.split())
+
+
+def assert_fits(app: App, dialog: Widget) -> None:
+    screen = Region(0, 0, *app.size)
+    assert screen.contains_region(dialog.region), f"{dialog.region} is not inside the {app.size} screen"
+    for button in app.screen.query(Button):
+        label = str(button.label)
+        assert dialog.region.contains_region(button.region), f"{label!r} at {button.region} is cut off"
+        assert button.region.width >= len(label) + 2, f"{label!r} is {button.region.width} columns wide"
+        assert squeezed(label) in visible(app, button), f"{label!r} shows as {visible(app, button)!r}"
+
+
+async def assert_reachable(pilot, dialog: Widget, first: str, last: str) -> None:
+    """The dialog's first words show when scrolled to the top and its last ones when scrolled to the bottom."""
+    dialog.scroll_home(animate=False)
+    await pilot.pause()
+    assert squeezed(first) in visible(pilot.app, dialog)
+    dialog.scroll_end(animate=False)
+    await pilot.pause()
+    assert squeezed(last) in visible(pilot.app, dialog)
+
+
+def long_batch() -> Batch:
+    return Batch.model_validate(make_batch(0, id=LONG_ID))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+async def test_the_cancel_dialog_fits(size):
+    app = DialogApp(lambda: ConfirmCancel(long_batch()))
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("o")
+        dialog = await on_screen(pilot, ConfirmCancel)
+        box = dialog.query_one("#confirm-dialog")
+        assert_fits(app, box)
+        await assert_reachable(pilot, box, f"Cancel batch {LONG_ID}?", "This cannot be undone.")
+        assert_fits(app, box)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+async def test_the_overwrite_question_fits(size, tmp_path):
+    path = existing_file(tmp_path)
+    app = DialogApp(lambda: ConfirmOverwrite(path))
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("o")
+        dialog = await on_screen(pilot, ConfirmOverwrite)
+        box = dialog.query_one("#overwrite-dialog")
+        assert_fits(app, box)
+        await assert_reachable(pilot, box, str(path), "another name")
+
+
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+async def test_the_save_dialog_fits(size, tmp_path):
+    app = DialogApp(lambda: SaveFileScreen("Save the output file", str(tmp_path / "out.jsonl"), "Type a file name."))
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("o")
+        dialog = await on_screen(pilot, SaveFileScreen)
+        box = dialog.query_one("#save-dialog")
+        assert_fits(app, box)
+        field = dialog.query_one(Input)
+        assert box.region.contains_region(field.region) and field.region.height >= 1
+        assert app.focused is field
+        await assert_reachable(pilot, box, "Save the output file", "replaced if you say so")
+
+
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+async def test_the_error_details_fit(size):
+    app = DialogApp()
+    async with app.run_test(size=size) as pilot:
+        app.push_screen(ErrorDetails(LONG_ERROR + "\nrequest id req_fake", NOW))
+        await wait_until(pilot, lambda: isinstance(app.screen, ErrorDetails))
+        await pilot.pause()
+        box = app.screen.query_one("#error-dialog")
+        assert_fits(app, box)
+        await assert_reachable(pilot, box, "What went wrong", "Escape closes.")
+
+
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+async def test_help_fits(size, make_app):
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        await pilot.press("question_mark")
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        await pilot.pause()
+        box = app.screen.query_one("#help-dialog")
+        assert_fits(app, box)
+        await assert_reachable(pilot, box, "Keys", "Escape closes this screen.")
+
+
+@pytest.mark.parametrize("size", [(40, 12), (80, 24)], ids=["40x12", "80x24"])
+async def test_the_file_picker_fits(size, tmp_path):
+    app = DialogApp(lambda: FilePicker(tmp_path))
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("o")
+        dialog = await on_screen(pilot, FilePicker)
+        box = dialog.query_one("#picker-dialog")
+        assert_fits(app, box)
+        tree = dialog.query_one("#picker-tree")
+        assert box.region.contains_region(tree.region) and tree.region.height >= 2

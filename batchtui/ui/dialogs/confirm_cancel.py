@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Button, Static
 
@@ -53,9 +53,9 @@ class ConfirmCancel(Question[bool]):
         self.batch = batch
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="confirm-dialog"):
+        with VerticalScroll(id="confirm-dialog", classes="dialog", can_focus=False):
             yield Static(describe_batch(self.batch), id="confirm-text")
-            with Horizontal(id="confirm-buttons"):
+            with Horizontal(classes="dialog-buttons"):
                 # Text, not a string: a string label is markup, and "[y]" would vanish.
                 yield Button(Text("Cancel batch  [y]"), variant="error", id="confirm")
                 yield Button(Text("Keep running  [n]"), variant="primary", id="abort")

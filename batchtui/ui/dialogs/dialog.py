@@ -1,4 +1,4 @@
-"""A modal that asks something hears only keys typed once it is on screen.
+"""What every modal shares: it fits a small terminal, and a question hears only keys typed once it is on screen.
 
 A user who types a shell command into the still-running app (`echo hello⏎`) must not answer a dialog
 that `c` opened: keys already typed when a question appears are dropped, wherever they are on their way.
@@ -20,14 +20,25 @@ from textual.widgets import Input
 
 ResultType = TypeVar("ResultType")
 
+# Breakpoint classes the stylesheet uses: -narrow stacks buttons, -short drops borders and padding.
+NARROW_BELOW = 50
+SHORT_BELOW = 20
+
 
 def event_clock() -> float:
     """Now, on the clock Textual stamps every event's `time` with."""
     return Message().time
 
 
-class Question(ModalScreen[ResultType]):
-    """A modal that asks something. It hears only keys typed after it was painted.
+class Dialog(ModalScreen[ResultType]):
+    """A modal sized by the stylesheet, with classes that say when the terminal is narrow or short."""
+
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-narrow"), (NARROW_BELOW, "-wide")]
+    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-short"), (SHORT_BELOW, "-tall")]
+
+
+class Question(Dialog[ResultType]):
+    """A dialog that asks something. It hears only keys typed after it was painted.
 
     Keys typed before that are dropped on every road they can take:
     - to this screen or a widget on it: `on_key` drops those stamped before the first paint;

@@ -6,13 +6,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from batchtui.ui.dialogs.dialog import Dialog
 from batchtui.ui.formatting import clean, local_time
 
 
-class ErrorDetails(ModalScreen[None]):
+class ErrorDetails(Dialog[None]):
     BINDINGS = [Binding("escape,q,E", "close", "Close", id="close_error")]
 
     def __init__(self, details: str, when: float | None) -> None:
@@ -26,7 +26,7 @@ class ErrorDetails(ModalScreen[None]):
         if self.when is not None:
             text.append(f"\n\nAt {local_time(int(self.when))}", style="dim")
         text.append("\n\nEscape closes.", style="dim")
-        with VerticalScroll(id="error-dialog"):
+        with VerticalScroll(id="error-dialog", classes="dialog"):
             yield Static(text)
 
     def action_close(self) -> None:

@@ -33,7 +33,7 @@ class FilePicker(Question[str | None]):
         self.start = start
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="picker-dialog", classes="lifecycle-dialog"):
+        with Vertical(id="picker-dialog", classes="dialog"):
             yield Static(self._title(self.start), id="picker-title")
             yield JsonlTree(self.start, id="picker-tree")
             yield Static(

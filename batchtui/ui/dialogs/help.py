@@ -11,9 +11,9 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from batchtui.ui.dialogs.dialog import Dialog
 from batchtui.ui.keys import KeyGroup
 
 
@@ -33,7 +33,7 @@ def help_table(groups: Iterable[KeyGroup]) -> Group:
     return Group(*parts)
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     BINDINGS = [Binding("escape,q,question_mark", "close", "Close", id="close_help")]
 
     def __init__(self, groups: Iterable[KeyGroup]) -> None:
@@ -41,7 +41,7 @@ class HelpScreen(ModalScreen[None]):
         self.groups = list(groups)
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="help-dialog"):
+        with VerticalScroll(id="help-dialog", classes="dialog"):
             yield Static(Text("Keys", style="bold"))
             yield Static(help_table(self.groups))
             yield Static(

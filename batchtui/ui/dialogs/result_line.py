@@ -8,11 +8,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
 from batchtui.jsonl.line_reader import LineError, parse_line
 from batchtui.jsonl.result_file import ResultLine
+from batchtui.ui.dialogs.dialog import Dialog
 from batchtui.ui.formatting import clean
 
 # An embeddings answer can be megabytes; past this the view says where to read the rest.
@@ -37,7 +37,7 @@ def pretty_line(raw: bytes) -> tuple[str, str | None]:
     return clean(text, single_line=False), note
 
 
-class ResultLineScreen(ModalScreen[None]):
+class ResultLineScreen(Dialog[None]):
     BINDINGS = [Binding("escape,q", "close", "Close", id="close_line")]
 
     def __init__(self, result: ResultLine, text: str, note: str | None) -> None:
@@ -51,7 +51,7 @@ class ResultLineScreen(ModalScreen[None]):
         if self.result.custom_id is not None:
             title.append("  ·  custom_id ")
             title.append(clean(self.result.custom_id), style="bold")
-        with Vertical(id="line-dialog", classes="lifecycle-dialog"):
+        with Vertical(id="line-dialog", classes="dialog"):
             yield Static(title)
             if self.note:
                 yield Static(Text(self.note, style="italic"), id="line-note")

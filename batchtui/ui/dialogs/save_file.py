@@ -12,9 +12,9 @@ from typing import Generic, TypeVar
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Horizontal, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Input, Static
+from textual.widgets import Button, Input, Static
 from textual.worker import WorkerFailed
 
 from batchtui.jsonl.limits import byte_size
@@ -52,7 +52,7 @@ class SaveFileScreen(Question[str | None]):
         self.message = message
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="save-dialog", classes="lifecycle-dialog"):
+        with VerticalScroll(id="save-dialog", classes="dialog", can_focus=False):
             yield Static(Text(self.title_text, style="bold"))
             yield QuestionInput(value=self.default, id="save-path", placeholder="path of the file to write")
             yield Static(Text(self.message or ""), id="save-message")
@@ -80,6 +80,8 @@ class SaveFileScreen(Question[str | None]):
 
 
 class ConfirmOverwrite(Question[bool]):
+    """Replacing a file is final: only `y` or the replace button does it; focus starts on Keep."""
+
     BINDINGS = [
         Binding("y", "overwrite", "Overwrite", id="confirm_overwrite"),
         Binding("n,escape", "keep", "Keep it", id="keep_existing"),
@@ -99,13 +101,19 @@ class ConfirmOverwrite(Question[bool]):
             pass
         else:
             text.append(f" ({byte_size(info.st_size)}, changed {local_time(int(info.st_mtime))})")
-        text.append(".\n\nReplace it? ")
-        text.append("y", style="bold")
-        text.append(" replaces it; ")
-        text.append("n", style="bold")
-        text.append(" or Escape goes back to choose another name.")
-        with Vertical(id="overwrite-dialog", classes="lifecycle-dialog"):
-            yield Static(text)
+        text.append(".\n\nReplace it, or go back to choose another name?")
+        with VerticalScroll(id="overwrite-dialog", classes="dialog", can_focus=False):
+            yield Static(text, id="overwrite-text")
+            with Horizontal(classes="dialog-buttons"):
+                # Text, not a string: a string label is markup, and "[y]" would vanish.
+                yield Button(Text("Replace  [y]"), variant="warning", id="overwrite")
+                yield Button(Text("Keep it  [n]"), variant="primary", id="keep")
+
+    def first_focus(self) -> Widget:
+        return self.query_one("#keep", Button)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "overwrite")
 
     def action_overwrite(self) -> None:
         self.dismiss(True)
