@@ -1,7 +1,8 @@
-"""Textual's Footer without its slow leak, for screens that stay open for hours."""
+"""Textual's Footer without its slow leak, for screens that stay open for hours, with help and quit first."""
 
 from __future__ import annotations
 
+from textual.app import ComposeResult
 from textual.widgets import Footer
 
 
@@ -15,6 +16,14 @@ class LeanFooter(Footer):
     def __init__(self) -> None:
         # Compact, and no palette hint: a dozen keys must fit in 120 columns.
         super().__init__(compact=True, show_command_palette=False)
+
+    def compose(self) -> ComposeResult:
+        # The app's own keys (help, quit) first: a narrow terminal cuts the footer's end, and these work everywhere.
+        everywhere = {
+            active.binding.action for active in self.screen.active_bindings.values() if active.node is self.app
+        }
+        keys = list(super().compose())
+        yield from sorted(keys, key=lambda key: getattr(key, "action", None) not in everywhere)
 
     async def recompose(self) -> None:
         await super().recompose()

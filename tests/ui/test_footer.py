@@ -1,0 +1,31 @@
+"""The footer keeps help and quit in view when the terminal is too narrow for every key."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets._footer import FooterKey
+
+from tests.ui.conftest import settle
+from tests.ui.rendering import screen_lines
+
+
+@pytest.mark.parametrize("size", [(80, 24), (60, 15), (40, 12)], ids=["80x24", "60x15", "40x12"])
+async def test_the_footer_keeps_help_and_quit_in_view(size, make_app):
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        keys = {key.key: key for key in app.screen.query(FooterKey)}
+        width = size[0]
+        for key, description in (("question_mark", "Help"), ("q", "Quit")):
+            region = keys[key].region
+            assert region.width and region.right <= width, f"{key} at {region}, the screen is {width} wide"
+            assert description in screen_lines(app)[region.y][region.x : region.right]
+
+
+async def test_the_app_keys_come_first_and_the_rest_keep_their_order(make_app):
+    app = make_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(app, pilot)
+        keys = [key.key for key in app.screen.query(FooterKey)]
+        assert keys[:2] == ["question_mark", "q"]
+        assert keys.index("n") < keys.index("p") < keys.index("r") < keys.index("c")
