@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import TextIO
 
 from batchtui import __version__
@@ -118,6 +119,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="batches per page, 1-100 (default 20)",
     )
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="keep no local index of batches (search needs it; by default it lives in the cache folder)",
+    )
     return parser
 
 
@@ -138,7 +144,7 @@ def parse_settings(args: argparse.Namespace, environ: Mapping[str, str]) -> Sett
     if not args.demo and not settings.api_key:
         variable = "AZURE_OPENAI_API_KEY" if settings.azure else "OPENAI_API_KEY"
         raise ConfigError(f"no API key: set {variable}, or try the simulated API with 'batchtui --demo'.")
-    return settings
+    return replace(settings, index=not args.no_cache)
 
 
 def terminal_problem(keys: TextIO | None, screen: TextIO | None) -> str | None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import replace
+from pathlib import Path
 
 from batchtui.config import Settings
 from batchtui.sim import FaultConfig, SimConfig, Simulator
@@ -30,12 +32,16 @@ def demo_config(*, faults: bool = False, hostile: bool = False) -> SimConfig:
 
 def run_demo(settings: Settings, *, faults: bool = False, hostile: bool = False) -> int:
     from batchtui.ui.app import BatchApp
+    from batchtui.ui.history import History
 
     simulator = Simulator(demo_config(faults=faults, hostile=hostile))
     base_url = simulator.start(host="127.0.0.1", port=0)
-    try:
-        demo_settings = replace(settings, api_key=DEMO_KEY, base_url=base_url, azure=False, api_version=None)
-        label = "demo · simulated Batch API on this machine" + (" · faults on" if faults else "")
-        return BatchApp(demo_settings, server_label=label).run_in_terminal()
-    finally:
-        simulator.stop()
+    # The demo's index is thrown away with it: each run has a new port, and so would be a new account.
+    with tempfile.TemporaryDirectory(prefix="batchtui-demo-") as scratch:
+        try:
+            demo_settings = replace(settings, api_key=DEMO_KEY, base_url=base_url, azure=False, api_version=None)
+            label = "demo · simulated Batch API on this machine" + (" · faults on" if faults else "")
+            history = History(Path(scratch) / "demo-index.sqlite3") if settings.index else None
+            return BatchApp(demo_settings, server_label=label, history=history).run_in_terminal()
+        finally:
+            simulator.stop()

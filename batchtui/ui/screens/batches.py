@@ -636,6 +636,7 @@ class BatchesScreen(Screen[None]):
             return
         self.view = None
         self.query_one(SearchBar).close()
+        self.table.mark_sorted(None)
         self.table.remove_class("-index")
         page = self.pager.page
         self._show_rows(page.data if page else [], self.selected_id, empty_text(self.page_number, self.key_names()))
@@ -657,6 +658,7 @@ class BatchesScreen(Screen[None]):
             self.run_search()
             return
         self.query_one(SearchBar).show_problems(result.problems)
+        self.table.mark_sorted(view.sort.value)
         self._show_rows(result.batches, self.selected_id, no_match_text(view.text, result.problems))
         self._update_bindings()
         self._render_status()

@@ -11,6 +11,7 @@ from textual.coordinate import Coordinate
 from textual.theme import Theme
 from textual.widget import Widget
 from textual.widgets import DataTable
+from textual.widgets.data_table import ColumnKey
 
 from batchtui.api.endpoints import ENDPOINT_NAMES
 from batchtui.api.models import Batch
@@ -123,6 +124,15 @@ class BatchTable(DataTable):
     def on_mount(self) -> None:
         for key, label, width in COLUMNS:
             self.add_column(label, key=key, width=width)
+
+    def mark_sorted(self, column_key: str | None) -> None:
+        """Put ▼ on the header of the column the rows are sorted by (None: the server's order)."""
+        for key, label, _ in COLUMNS:
+            column = self.columns.get(ColumnKey(key))
+            if column is not None:
+                column.label = Text(f"{label} ▼" if key == column_key else label)
+        self._require_update_dimensions = True
+        self.refresh()
         # Colours go into cells when made, not into each render (rows off the cursor share one): re-style on a switch.
         self.app.theme_changed_signal.subscribe(self, self._restyle)
 

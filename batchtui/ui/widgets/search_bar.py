@@ -18,7 +18,9 @@ PLACEHOLDER = "words, status:failed, is:active, model:gpt-4.1, endpoint:embeddin
 
 
 class SearchBar(Vertical):
-    BINDINGS = [Binding("escape", "close", "Clear search", id="close_search", show=False)]
+    BINDINGS = [
+        Binding("escape", "close", "Clear search", id="close_search", tooltip="Clear the search: back to the live list")
+    ]
 
     @dataclass
     class Changed(Message):
