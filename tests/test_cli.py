@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from batchtui import __version__
-from batchtui.cli import build_parser, main, terminal_problem
+from batchtui.cli import build_parser, main, parse_settings, terminal_problem
 from batchtui.config import Settings
 
 KEY = "sk-test-SECRET-4f9a1c"
@@ -30,6 +30,7 @@ FLAGS = [
     "--api-version",
     "--refresh",
     "--page-size",
+    "--no-cache",
 ]
 
 
@@ -452,3 +453,9 @@ def test_after_a_crash_main_prints_the_apps_one_line_and_returns_1(
     assert err == (
         "batchtui stopped on an unexpected error: RuntimeError: boom. Details were written to /state/crash-1.log.\n"
     )
+
+
+def test_the_index_is_on_unless_no_cache() -> None:
+    environ = {"OPENAI_API_KEY": "sk-test-index-0000"}
+    assert parse_settings(build_parser().parse_args([]), environ).index is True
+    assert parse_settings(build_parser().parse_args(["--no-cache"]), environ).index is False
