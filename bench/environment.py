@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import platform
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -34,6 +36,8 @@ class Context:
     batchtui: list[str]  # the command a user runs
     curl: str | None
     idle_seconds: int | None = None  # --idle-seconds: a longer idle watch than the mode's default
+    # BATCHTUI_CACHE_DIR for every child unless a benchmark gives its own: never the user's cache.
+    cache_dir: Path = field(default_factory=lambda: scratch_dir("cache"))
     notes: list[str] = field(default_factory=list)
 
     def say(self, message: str) -> None:
@@ -44,11 +48,19 @@ class Context:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "AZURE_OPENAI_"))}
         env.pop("PYTHONDONTWRITEBYTECODE", None)  # children should start from cached bytecode, as installs do
         env.update(TERM="xterm-256color", COLORTERM="truecolor", LANG="C.UTF-8")
+        env.update(BATCHTUI_CACHE_DIR=str(self.cache_dir))
         env.update(extra)
         return env
 
     def pick(self, full: int, quick: int) -> int:
         return quick if self.quick else full
+
+
+def scratch_dir(purpose: str) -> Path:
+    """An empty temporary folder, removed when the run ends."""
+    path = Path(tempfile.mkdtemp(prefix=f"batchtui-bench-{purpose}-"))
+    atexit.register(shutil.rmtree, path, ignore_errors=True)
+    return path
 
 
 def make_context(quick: bool, idle_seconds: int | None = None) -> Context:
