@@ -12,7 +12,7 @@ import sys
 import time
 import traceback
 
-from bench import big_files, history, idle, key_latency, request_economy, startup
+from bench import big_files, history, idle, key_latency, request_economy, startup, warm_start
 from bench.environment import BENCH, RESULTS, machine, make_context
 from bench.report import Section, markdown, table, write_json
 
@@ -23,6 +23,7 @@ BENCHMARKS = {
     "keys": key_latency,
     "history": history,
     "files": big_files,
+    "warm": warm_start,
 }
 
 

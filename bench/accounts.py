@@ -4,16 +4,21 @@ or exactly k batches running on a given page.
 Batches are taken from the simulator's own seeded account (so they look like the demo's) and added
 back with `Simulator.add_batch`, which serves them verbatim: they never change on their own.
 
-`python -m bench.accounts --terminal 300` serves such an account in its own process.
+`python -m bench.accounts --terminal 300` serves such an account in its own process; `--index FILE`
+serves the batches an index holds (bench/warm_index.py), and `--delay 0.4` answers every request
+0.4 s late (the simulator's slow fault at a fixed delay and a rate of 1).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
+from pathlib import Path
 
 from batchtui.sim import SimConfig, Simulator
+from batchtui.sim.faults import FaultConfig
 from bench.environment import API_KEY
 
 TERMINAL = {"completed", "failed", "expired", "cancelled"}
@@ -71,17 +76,27 @@ def load(simulator: Simulator, newest_first: list[dict]) -> None:
         simulator.add_batch(batch)
 
 
-def empty_simulator() -> Simulator:
-    return Simulator(SimConfig(batch_count=0, api_key=API_KEY))
+def empty_simulator(delay: float = 0.0) -> Simulator:
+    faults = FaultConfig.only(slow=1.0, slow_seconds=(delay, delay)) if delay > 0 else False
+    return Simulator(SimConfig(batch_count=0, api_key=API_KEY, faults=faults))
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.accounts")
-    parser.add_argument("--terminal", type=int, required=True, help="this many finished batches, nothing running")
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--terminal", type=int, help="this many finished batches, nothing running")
+    source.add_argument("--index", type=Path, help="the batches this index file holds (bench/warm_index.py)")
+    parser.add_argument("--delay", type=float, default=0.0, help="answer every request this many seconds late")
     parser.add_argument("--port", type=int, default=0)
     args = parser.parse_args(argv)
-    simulator = empty_simulator()
-    load(simulator, finished_batches(args.terminal))
+    simulator = empty_simulator(args.delay)
+    if args.index is not None:
+        from bench.warm_index import raw_batches
+
+        for raw in raw_batches(args.index):  # oldest first, as add_batch wants them
+            simulator.add_batch(json.loads(raw))
+    else:
+        load(simulator, finished_batches(args.terminal))
     # Never outlives a forgotten run by more than an hour.
     simulator.serve_until_signalled("bench account serving", port=args.port, limit=3600)
     return 0
