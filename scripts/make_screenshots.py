@@ -16,7 +16,7 @@ OUT = REPO / "screenshots"
 
 async def shoot(scene) -> Path:
     with scene_simulator() as sim:
-        app = scene_app(sim.base_url)
+        app = scene_app(sim.base_url, scene)
         async with app.run_test(size=SCENE_SIZE) as pilot:
             await settle(pilot)
             for key in scene.keys:

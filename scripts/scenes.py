@@ -10,13 +10,16 @@ import os
 import shutil
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 from batchtui.clock import ManualClock
 from batchtui.config import Settings
+from batchtui.demo import demo_config
 from batchtui.paths import CACHE_ENV
-from batchtui.sim import SimConfig, Simulator
+from batchtui.sim import Simulator
 from batchtui.ui.app import BatchApp
+from batchtui.ui.history import History
 
 # 2026-11-25 15:00:00 UTC: the moment every scene is taken at (shown in UTC, see pin_timezone).
 SCENE_TIME = 1_795_618_800.0
@@ -30,6 +33,8 @@ class Scene:
     name: str
     title: str
     keys: tuple[str, ...] = ()
+    # Scenes wait for the index to hold the whole history before their keys, as a user's second run would.
+    indexed: bool = True
 
 
 SCENES = (
@@ -37,11 +42,16 @@ SCENES = (
     Scene("detail", "Everything about one batch, focused for scrolling", ("down", "down", "down", "enter")),
     Scene("cancel", "Cancelling asks first", ("c",)),
     Scene("help", "Every key on one screen", ("question_mark",)),
-    # Row 12 of the demo account is a completed chat batch: its output file, downloaded and indexed.
-    Scene("results", "The results of a completed batch", ("down",) * 12 + ("o",)),
+    # Row 8 of the demo account is a completed chat batch: its output file, downloaded and indexed.
+    Scene("results", "The results of a completed batch", ("down",) * 8 + ("o",)),
+    Scene(
+        "search",
+        "Searching the whole history: one project's finished batches",
+        ("slash", *"project=invoice-extraction is:done", "enter"),
+    ),
 )
-# Workers whose end a scene waits for: page loads, and a results file being downloaded and indexed.
-LOAD_GROUPS = ("page", "results-load")
+# Workers whose end a scene waits for: page loads, the index, a search, a results file being indexed.
+LOAD_GROUPS = ("page", "results-load", "history-open", "history-cycle", "search")
 
 
 def pin_timezone() -> None:
@@ -55,16 +65,27 @@ def scene_simulator() -> Simulator:
     cache = tempfile.mkdtemp(prefix="batchtui-scene-cache-")
     atexit.register(shutil.rmtree, cache, ignore_errors=True)
     os.environ[CACHE_ENV] = cache
-    return Simulator(SimConfig(seed=7, api_key=SCENE_KEY), clock=ManualClock(start=SCENE_TIME))
+    # The account `make demo` serves, so the pictures show what a user sees there.
+    return Simulator(replace(demo_config(), api_key=SCENE_KEY), clock=ManualClock(start=SCENE_TIME))
 
 
-def scene_app(base_url: str) -> BatchApp:
+def scene_app(base_url: str, scene: Scene) -> BatchApp:
     settings = Settings(api_key=SCENE_KEY, base_url=base_url, refresh_seconds=5.0, page_size=20)
-    return BatchApp(settings, clock=ManualClock(SCENE_TIME), server_label=SCENE_LABEL)
+    clock = ManualClock(SCENE_TIME)
+    history = History(Path(os.environ[CACHE_ENV]) / "index.sqlite3") if scene.indexed else None
+
+    async def sleep(seconds: float) -> None:
+        # The history walk's pacing, without the waiting: the same number of steps every run.
+        clock.advance(max(seconds, 0.0))
+
+    return BatchApp(settings, clock=clock, server_label=SCENE_LABEL, history=history, sleep=sleep)
 
 
 async def settle(pilot) -> None:
-    """Wait for data loads; a worker waiting on an open dialog is left waiting."""
+    """Wait for data loads (and the whole history, where indexed); a worker waiting on a dialog is left waiting."""
+    history = pilot.app.history
+    while history is not None and history.available and not history.state.history_complete:
+        await pilot.pause(0.01)
     loads = [worker for worker in pilot.app.workers if worker.group in LOAD_GROUPS]
     if loads:  # an empty list would mean "every worker" to wait_for_complete
         await pilot.app.workers.wait_for_complete(loads)

@@ -170,6 +170,7 @@ class BatchesScreen(Screen[None]):
         self._history_woken = asyncio.Event()
         self._history_problem_told = False
         self._cycle_running = False
+        self._walking = False
 
     # Layout
 
@@ -535,8 +536,9 @@ class BatchesScreen(Screen[None]):
                 self._show_rows(cached.batches, None, LOADING)
         self._update_bindings()
         self._render_status()
-        if history.available:
-            self.walk_history()
+        if history.available and self.pager.page is not None and not self._cycle_running:
+            # The server answered before the index opened: index that page now, not a refresh later.
+            self.sync_cycle(self.pager.current(), self.pager.page)
 
     @work(group="history-walk")
     async def walk_history(self) -> None:
@@ -562,6 +564,10 @@ class BatchesScreen(Screen[None]):
         try:
             now = self.clock.now()
             await self.history.record_page(visible_request(request.cursor, self.page_size), page, seen_at=now)
+            if not self._walking:
+                # Only once page 1 is in: the walk then goes on below it instead of asking for the top again.
+                self._walking = True
+                self.walk_history()
             self._history_woken.set()
             await self.history.refresh_active(
                 self.client.background(),

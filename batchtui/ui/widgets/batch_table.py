@@ -25,7 +25,7 @@ COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("endpoint", "Endpoint", 11),
     ("model", "Model", 14),
     ("progress", "Progress", 28),
-    ("created", "Created", 8),
+    ("created", "Created", 9),  # room for the ▼ of a sorted column
     ("metadata", "Metadata", 24),
 )
 MIN_METADATA_WIDTH = 12
