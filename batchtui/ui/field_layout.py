@@ -20,7 +20,7 @@ GAP = 2
 
 
 def layout_lines(items: Sequence[Item], width: int, console: Console) -> list[Text]:
-    """The items as lines of at most `width` cells; long values wrap under themselves, not under labels."""
+    """The items as lines of at most `width` cells; long values wrap under themselves, labels never wrap."""
     width = max(1, width)
     labels = [item[0].cell_len for item in items if isinstance(item, tuple)]
     # Long metadata keys may widen the label column, but never past a third of the width.
@@ -34,11 +34,22 @@ def layout_lines(items: Sequence[Item], width: int, console: Console) -> list[Te
             lines.extend(item.wrap(console, width, overflow="fold"))
             continue
         label, value = item
-        label_lines = label.wrap(console, label_width, overflow="fold") if label.plain else [Text()]
         value_lines = value.wrap(console, value_width, overflow="fold") if value.plain else [Text()]
-        for index in range(max(len(label_lines), len(value_lines))):
-            lines.append(side_by_side(label_lines, value_lines, index, label_width + GAP))
+        beside = [label]
+        if label.cell_len > label_width:
+            # Above its value, never wrapped: a label's second line in the label column would read as a row of its own.
+            lines.append(_one_line(label, width))
+            beside = []
+        for index in range(len(value_lines)):
+            lines.append(side_by_side(beside, value_lines, index, label_width + GAP))
     return lines
+
+
+def _one_line(text: Text, width: int) -> Text:
+    """The text cut to `width` cells with an ellipsis."""
+    cut = text.copy()
+    cut.truncate(width, overflow="ellipsis")
+    return cut
 
 
 def side_by_side(left: Sequence[Text], right: Sequence[Text], index: int, right_at: int) -> Text:

@@ -35,8 +35,21 @@ def test_labels_share_one_column_widened_by_a_long_key_up_to_a_third():
     wide = plain(items, 120)
     assert wide[0].index("a") == wide[1].index("b") == len("a_rather_long_key_name") + GAP
     narrow = plain(items, 60)
-    assert narrow[0].index("a") == 20 + GAP  # a third of 60: the key folds onto a second line
-    assert narrow[1].startswith("a_rather_long_key_na") and narrow[2].startswith("me")
+    assert narrow[0].index("a") == 20 + GAP  # a third of 60: the key goes on a line of its own, above its value
+    assert narrow[1:] == ["a_rather_long_key_name", " " * (20 + GAP) + "b"]
+
+
+def test_a_label_wider_than_its_column_is_one_line_so_it_cannot_forge_a_row():
+    # At 80 cells the label column is 26 wide: wrapped, this key's second line would be a row of its own.
+    key = "a_key_that_fills_26_cells_ Status          completed"
+    lines = plain([(Text("Status"), Text("in_progress")), (Text(key), Text("value"))], 80)
+    assert [line for line in lines if line.startswith("Status")] == ["Status".ljust(26 + GAP) + "in_progress"]
+    assert lines[1:] == [key, " " * (26 + GAP) + "value"]
+    # Wider than the whole width: cut with an ellipsis, still one line.
+    assert plain([(Text(key), Text("value"))], 30) == [
+        "a_key_that_fills_26_cells_ St…",
+        " " * (MIN_LABEL_WIDTH + GAP) + "value",
+    ]
 
 
 def test_paragraphs_span_the_width_and_an_empty_one_is_a_blank_line():
