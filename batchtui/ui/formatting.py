@@ -1,8 +1,10 @@
 """Pure helpers that turn batch data into safe, compact text for the screen.
 
-Server text is data: everything from the server goes through `clean()` and into
-`rich.text.Text`, never into a markup string, so `[bold]` stays literal and an
-escape sequence cannot reach the terminal.
+Server text is data: everything from the server goes through `clean()` (or
+`safe_text()`) and into `rich.text.Text`, never into a markup string, so `[bold]`
+stays literal, an escape sequence cannot reach the terminal, and a server's line
+breaks, separators and bidi overrides show as symbols: a string is one line
+wherever it is shown, so it cannot forge a row of its own.
 """
 
 from __future__ import annotations
@@ -19,26 +21,22 @@ from rich.text import Text
 
 from batchtui.api.models import RequestCounts
 
-# C0 controls, DEL, C1 controls, and the bidi overrides that can reorder what a line appears to say.
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Whatever can break, reorder or hide part of a line: C0, DEL, C1, U+2028/9, bidi controls, zero-width and invisible marks.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
 
 
 def _picture(match: re.Match[str]) -> str:
-    char = match.group()
-    code = ord(char)
+    code = ord(match.group())
     if code < 0x20:
-        return chr(0x2400 + code)  # the Unicode control pictures: ␛ for ESC, ␀ for NUL
+        return chr(0x2400 + code)  # the Unicode control pictures: ␊ for a line feed, ␛ for ESC, ␀ for NUL
     if code == 0x7F:
         return "␡"
-    return "�"
+    return f"⟨U+{code:04X}⟩"
 
 
-def clean(value: object, *, single_line: bool = True) -> str:
-    """Server text made harmless: control characters shown as pictures, never executed."""
+def clean(value: object) -> str:
+    """Server text made harmless and kept on one line: every character above shown as a symbol, never acted on."""
     text = "" if value is None else str(value)
-    if not single_line:
-        text = text.replace("\r\n", "\n")
-        return "\n".join(_UNSAFE.sub(_picture, line) for line in text.split("\n"))
     return _UNSAFE.sub(_picture, text)
 
 
@@ -60,6 +58,7 @@ def truncate(text: str, width: int) -> str:
 
 
 def safe_text(value: object, style: StyleType = "", width: int | None = None) -> Text:
+    """Server text as one cleaned line: cut to `width` cells, or free to wrap where there is no width."""
     text = clean(value)
     if width is not None:
         text = truncate(text, width)

@@ -17,7 +17,7 @@ from batchtui.ui.widgets.batch_detail import BatchDetail
 from batchtui.ui.widgets.batch_table import COLUMNS, BatchTable
 from tests.ui.conftest import FAKE_KEY, plain_text, settle, widget_text
 from tests.ui.fake_api import NOW, FakeAPI, make_batch
-from tests.ui.rendering import assert_terminal_safe, screen_lines, widget_lines
+from tests.ui.rendering import assert_terminal_safe, widget_lines
 
 LONG = "A" * 5000
 WIDTH = {key: width for key, _, width in COLUMNS}
@@ -260,7 +260,7 @@ async def test_error_messages_and_toasts_show_server_text_literally():
         await pilot.press("E")
         await pilot.pause()
         assert isinstance(app.screen, ErrorDetails)
-        details = " ".join("\n".join(screen_lines(app)).split())
+        details = " ".join("\n".join(widget_lines(app.screen.query_one("#error-dialog Static"))).split())
         assert "␛]52;c;ZWNobyBwd25lZA==␇" in details and "Code: [b]c[/b]" in details, details
         assert_terminal_safe(app)
 

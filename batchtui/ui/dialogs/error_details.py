@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -9,20 +11,22 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from batchtui.ui.dialogs.dialog import Dialog
-from batchtui.ui.formatting import clean, local_time
+from batchtui.ui.formatting import local_time, safe_text
 
 
 class ErrorDetails(Dialog[None]):
     BINDINGS = [Binding("escape,q,E", "close", "Close", id="close_error")]
 
-    def __init__(self, details: str, when: float | None) -> None:
+    def __init__(self, details: str | Sequence[str], when: float | None) -> None:
+        """`details` is the lines to show; one string is one line: its own line breaks may be a server's."""
         super().__init__()
-        self.details = details
+        self.lines = [details] if isinstance(details, str) else list(details)
         self.when = when
 
     def compose(self) -> ComposeResult:
         text = Text("What went wrong\n\n", style="bold")
-        text.append(clean(self.details, single_line=False))
+        # Each line wraps but keeps a server's line breaks as symbols, so a message cannot forge a "Code:" line.
+        text.append_text(Text("\n").join(safe_text(line) for line in self.lines))
         if self.when is not None:
             text.append(f"\n\nAt {local_time(int(self.when))}", style="dim")
         text.append("\n\nEscape closes.", style="dim")

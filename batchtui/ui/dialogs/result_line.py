@@ -26,15 +26,16 @@ def pretty_line(raw: bytes) -> tuple[str, str | None]:
     except LineError as error:
         text = raw.decode("utf-8", errors="replace").rstrip("\r\n")
         note = f"This line is not valid JSON ({error.message}); shown as stored."
+        indented = False  # no line breaks of ours: any in the line are the server's
     else:
-        # json.dumps escapes C0 controls itself; clean() catches DEL, C1 and bidi overrides.
         text = json.dumps(parsed, indent=2, ensure_ascii=False)
         note = None
+        indented = True  # json.dumps breaks lines only to indent: a string's \n is escaped (U+2028 and NEL are not)
     if len(text) > SHOWN_CHARACTERS:
         hidden = len(text) - SHOWN_CHARACTERS
         text = text[:SHOWN_CHARACTERS]
         note = (note + " " if note else "") + f"{hidden:,} more characters not shown; save the file (d) to read them."
-    return clean(text, single_line=False), note
+    return ("\n".join(clean(line) for line in text.split("\n")) if indented else clean(text)), note
 
 
 class ResultLineScreen(Dialog[None]):

@@ -13,7 +13,7 @@ from textual.theme import Theme
 
 from batchtui.api.models import Batch
 from batchtui.ui.field_layout import Item, Row, layout_lines, side_by_side
-from batchtui.ui.formatting import age, clean, local_time, percent, progress_bar, relative, thousands
+from batchtui.ui.formatting import age, clean, local_time, percent, progress_bar, relative, safe_text, thousands
 from batchtui.ui.widgets.batch_table import PROGRESS, StatusStyles, component_classes, status_text, theme_styles
 
 TIMELINE = (
@@ -36,7 +36,7 @@ def _labelled(rows: list[tuple[str, Text]]) -> list[Row]:
 def _value(value: object, style: str = "") -> Text:
     if value is None or value == "":
         return Text("—", style="dim")
-    return Text(clean(value, single_line=False), style=style)
+    return safe_text(value, style=style)
 
 
 def overview(batch: Batch, styles: StatusStyles) -> list[Row]:
@@ -115,7 +115,7 @@ def errors(batch: Batch) -> list[Row] | None:
         if error.code:
             message.append(clean(error.code), style="bold")
             message.append(": ")
-        message.append(clean(error.message or "(no message)", single_line=False))
+        message.append(clean(error.message or "(no message)"))
         if error.param:
             message.append(f"  (param {clean(error.param)})", style="dim")
         rows.append((where, message))
