@@ -8,6 +8,7 @@ and the detail pane's columns, rendered to text by a plain Rich console: no app 
 from __future__ import annotations
 
 import io
+import re
 import string
 
 from hypothesis import HealthCheck, given, settings
@@ -15,19 +16,19 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 from rich.cells import cell_len
 from rich.console import Console
+from rich.style import Style
 
 from batchtui.api.models import Batch, RequestCounts
+from batchtui.api.statuses import KNOWN
 from batchtui.ui.field_layout import layout_lines
 from batchtui.ui.formatting import age, compact, local_time, percent, progress_cell, relative
 from batchtui.ui.widgets.batch_detail import main_column, side_column
-from batchtui.ui.widgets.batch_table import COLUMNS, row_cells
+from batchtui.ui.widgets.batch_table import COLUMNS, PROGRESS, StatusStyles, row_cells
 
-THEME = {
-    "text-primary": "#57A5E2",
-    "text-success": "#8AD4A1",
-    "text-error": "#D17E92",
-    "text-warning": "#FFC473",
-}
+# What theme_styles gives the table and the pane: a style per known status and one for the progress bar.
+STYLES: StatusStyles = {**{status: Style(bold=True) for status in KNOWN}, PROGRESS: Style(underline=True)}
+# What may end a line or reorder one: server text shows these as symbols only.
+LINE_BREAKING = re.compile("[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 NOW = 1_764_000_000.0
 # The fields the API always sends (docs/batch-api.md); only a broken one of these may make a batch unreadable.
 REQUIRED = ("id", "object", "endpoint", "input_file_id", "completion_window", "status", "created_at")
@@ -202,11 +203,14 @@ def test_any_batch_json_reads_and_renders_without_raising(payload, width):
     batch = validate_or_none(payload)
     if batch is None:
         return
-    cells = row_cells(batch, NOW, THEME, 0)
-    columns = [*main_column(batch, THEME), *side_column(batch, NOW)]
-    text = render(*cells.values(), *layout_lines(columns, width, Console()), width=width)
+    cells = row_cells(batch, NOW, STYLES, 0)
+    columns = [*main_column(batch, STYLES), *side_column(batch, NOW)]
+    lines = layout_lines(columns, width, Console())
+    text = render(*cells.values(), *lines, width=width)
     # What reaches the terminal carries no control characters from the server, only pictures of them.
     assert "\x1b" not in text and "\x07" not in text and "\x9b" not in text
+    for line in lines:
+        assert LINE_BREAKING.search(line.plain) is None, repr(line.plain)
 
 
 @FUZZ
@@ -216,10 +220,10 @@ def test_table_cells_are_single_lines_that_fit_their_column(payload):
     if batch is None:
         return
     widths = {key: width for key, _, width in COLUMNS}
-    cells = row_cells(batch, NOW, THEME, 0)
+    cells = row_cells(batch, NOW, STYLES, 0)
     for key in ("id", "status", "endpoint", "model"):
         plain = cells[key].plain
-        assert "\n" not in plain
+        assert LINE_BREAKING.search(plain) is None, (key, plain)
         assert cell_len(plain) <= widths[key], (key, plain)
 
 
