@@ -12,7 +12,18 @@ import sys
 import time
 import traceback
 
-from bench import big_files, history, idle, key_latency, request_economy, startup, warm_start
+from bench import (
+    backfill,
+    big_files,
+    filter_latency,
+    history,
+    idle,
+    index_startup,
+    key_latency,
+    request_economy,
+    startup,
+    warm_start,
+)
 from bench.environment import BENCH, RESULTS, machine, make_context
 from bench.report import Section, markdown, table, write_json
 
@@ -24,6 +35,9 @@ BENCHMARKS = {
     "history": history,
     "files": big_files,
     "warm": warm_start,
+    "filter": filter_latency,
+    "backfill": backfill,
+    "index": index_startup,
 }
 
 
