@@ -18,7 +18,11 @@ class BatchAPIError(Exception):
         return str(self)
 
     def details(self) -> str:
-        return self.describe()
+        return "\n".join(self.detail_lines())
+
+    def detail_lines(self) -> tuple[str, ...]:
+        """The error screen's rows, apart: a server's own line breaks inside one must not pass for a row."""
+        return (self.describe(),)
 
 
 class APIConnectionError(BatchAPIError):
@@ -43,13 +47,13 @@ class InvalidResponseError(BatchAPIError):
         self.request_id = request_id
         self.snippet = snippet
 
-    def details(self) -> str:
+    def detail_lines(self) -> tuple[str, ...]:
         lines = [str(self)]
         if self.request_id:
             lines.append(f"Request id: {self.request_id}")
         if self.snippet:
             lines.append(f"Body starts: {self.snippet}")
-        return "\n".join(lines)
+        return tuple(lines)
 
 
 class PaginationStalledError(BatchAPIError):
@@ -107,7 +111,7 @@ class APIStatusError(BatchAPIError):
     def describe(self) -> str:
         return f"{self.headline}: {self.message}"
 
-    def details(self) -> str:
+    def detail_lines(self) -> tuple[str, ...]:
         lines = [self.describe()]
         if self.method or self.path:
             lines.append(f"Request: {self.method} {self.path}".rstrip())
@@ -119,7 +123,7 @@ class APIStatusError(BatchAPIError):
             lines.append(f"Param: {self.param}")
         if self.request_id:
             lines.append(f"Request id: {self.request_id} (quote it to support)")
-        return "\n".join(lines)
+        return tuple(lines)
 
 
 class BadRequestError(APIStatusError):

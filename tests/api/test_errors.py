@@ -409,3 +409,15 @@ async def test_an_error_body_json_cannot_decode_is_still_a_status_error(body: st
             await client.list_batches()
     assert caught.value.status_code == 400
     assert caught.value.message.startswith("Bad Request: ") and len(caught.value.message) < 300
+
+
+def test_detail_lines_keep_our_rows_apart_from_a_servers_line_breaks() -> None:
+    error = errors.NotFoundError(
+        404, errors.ErrorBody(message="No such batch\nType: forged", code="gone"), method="GET", path="/v1/batches/x"
+    )
+    assert error.detail_lines() == (
+        "Not found (HTTP 404): No such batch\nType: forged",
+        "Request: GET /v1/batches/x",
+        "Code: gone",
+    )
+    assert error.details() == "\n".join(error.detail_lines())

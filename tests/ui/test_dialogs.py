@@ -362,7 +362,7 @@ async def test_the_save_dialog_fits(size, tmp_path):
 async def test_the_error_details_fit(size):
     app = DialogApp()
     async with app.run_test(size=size) as pilot:
-        app.push_screen(ErrorDetails(LONG_ERROR + "\nrequest id req_fake", NOW))
+        app.push_screen(ErrorDetails([LONG_ERROR, "request id req_fake"], NOW))
         await wait_until(pilot, lambda: isinstance(app.screen, ErrorDetails))
         await pilot.pause()
         box = app.screen.query_one("#error-dialog")

@@ -17,10 +17,10 @@ from batchtui.ui.formatting import local_time, safe_text
 class ErrorDetails(Dialog[None]):
     BINDINGS = [Binding("escape,q,E", "close", "Close", id="close_error")]
 
-    def __init__(self, details: str | Sequence[str], when: float | None) -> None:
-        """`details` is the lines to show; one string is one line: its own line breaks may be a server's."""
+    def __init__(self, lines: Sequence[str], when: float | None) -> None:
+        """`lines` are the rows to show (`BatchAPIError.detail_lines()`); a line break inside one may be a server's."""
         super().__init__()
-        self.lines = [details] if isinstance(details, str) else list(details)
+        self.lines = list(lines)
         self.when = when
 
     def compose(self) -> ComposeResult:

@@ -429,7 +429,7 @@ class BatchesScreen(Screen[None]):
 
     def action_show_error(self) -> None:
         if self.error is not None:
-            self.app.push_screen(ErrorDetails(self.error.details(), self.error_at))
+            self.app.push_screen(ErrorDetails(self.error.detail_lines(), self.error_at))
 
     def action_cancel_batch(self) -> None:
         batch = self.selected_batch

@@ -229,7 +229,7 @@ class CreateBatchScreen(Screen[Batch | None]):
             if not lookup.known or lookup.batch is not None:
                 return lookup.batch
         self.busy = "creating the batch"
-        self._report(Text(f"Creating the batch from {file_id}…"))
+        self._report(Text(f"Creating the batch from {clean(file_id)}…"))
         try:
             return await self.client.create_batch(
                 file_id,
