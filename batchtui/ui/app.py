@@ -119,7 +119,7 @@ class BatchApp(App):
                 keymap,
                 extra=BatchesScreen.table_keys(self, keymap),
             ),
-            key_group(self, "Everywhere", self.BINDINGS, keymap),
+            key_group(self, "Everywhere", self.BINDINGS, keymap, also={"quit_now"}),
             *(
                 key_group(self, screen.BINDING_GROUP_TITLE or screen.__name__, screen.BINDINGS, keymap)
                 for screen in (CreateBatchScreen, ResultsScreen, RecoveryScreen)

@@ -6,7 +6,7 @@ screens that are not open and the texts name keys in words, so both ask here ins
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 from textual.app import App
@@ -68,11 +68,13 @@ def key_group(
     keymap: Mapping[str, str],
     *,
     extra: Iterable[tuple[str, str]] = (),
+    also: Collection[str] = (),
 ) -> KeyGroup:
+    """`also`: ids of bindings kept out of the footer that help should list all the same."""
     rows = [*extra]
     rows += [
         (key_label(app, binding, keymap), binding.tooltip or binding.description)
         for binding in bindings_of(bindings)
-        if binding.show
+        if binding.show or binding.id in also
     ]
     return KeyGroup(title, tuple(rows))

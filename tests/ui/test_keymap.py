@@ -60,6 +60,7 @@ async def test_help_lists_the_remapped_keys_grouped_by_screen(make_app):
         rows = [" ".join(line.split()) for line in lines]
         assert "x Cancel the selected batch (asks first)" in rows
         assert "g L First / last row of the page" in rows
+        assert "^c Quit batchtui, even from a text field" in rows
         titles = [group.title for group in app.screen.groups]
         assert titles == ["Batch list", "Everywhere", "New batch", "Output and error files", "Retry file"]
         assert "c" not in {keys for keys, _ in app.screen.groups[0].rows}
