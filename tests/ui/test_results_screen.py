@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 
 import pytest
+from textual import events
 from textual.app import App
 from textual.widgets import Input, TextArea
 
@@ -308,3 +310,19 @@ async def test_fifty_thousand_rows_show_at_once_and_scroll_to_the_end():
         assert last[:3] == ["50,000", "request-49999", "200"]
         await pilot.press("pageup")
         assert table.cursor == 49_999 - (table.scrollable_content_region.height - 1)
+
+
+async def test_keys_typed_right_after_d_reach_neither_the_save_dialog_nor_the_results_behind(api):
+    app = lifecycle_app(api)
+    async with app.run_test(size=(140, 45)) as pilot:
+        screen = await open_results(app, pilot)
+        groups = screen.query_one("#results-groups")
+        assert not groups.display
+        # As a terminal delivers them, all at once: `d`, then `g` (group failures) and Enter.
+        for key, char in (("d", "d"), ("g", "g"), ("enter", "\r")):
+            app._driver.send_message(events.Key(key, char))
+        await wait_until(pilot, lambda: isinstance(app.screen, SaveFileScreen))
+        await pilot.pause()
+        assert not groups.display
+        assert isinstance(app.screen, SaveFileScreen)  # Enter, typed ahead, did not save
+        assert not list(Path.cwd().glob("*.jsonl"))

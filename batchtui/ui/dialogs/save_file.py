@@ -128,27 +128,37 @@ class Saved(Generic[T]):
     result: T
 
 
-async def save_with_prompt(app: App, title: str, default: str, write: Callable[[Path, bool], T]) -> Saved[T] | None:
+class SavePrompt(Generic[T]):
     """Ask for a path, confirm an overwrite, then run `write(path, overwrite)` in a thread.
 
-    Must be awaited inside a worker (it waits on dialogs). A failed write is shown
-    in the dialog, which opens again; None when the user gives up. A write under way
-    when the worker is cancelled (its screen was left) finishes: the file is whole.
+    Made in the action that asks, so its first dialog is pushed at once and keys typed right after
+    meet it, not the screen behind; `run()` is then awaited in a worker. A failed write is shown in
+    the dialog, which opens again; None when the user gives up. A write under way when the worker is
+    cancelled (its screen was left) finishes: the file is whole.
     """
-    suggestion, message = default, None
-    while True:
-        chosen = await app.push_screen_wait(SaveFileScreen(title, suggestion, message))
-        if chosen is None:
-            return None
-        path = Path(chosen)
-        overwrite = os.path.lexists(path)
-        if overwrite and not await app.push_screen_wait(ConfirmOverwrite(path)):
-            suggestion, message = chosen, None
-            continue
-        try:
-            return Saved(path, await in_thread(app, lambda path=path, overwrite=overwrite: write(path, overwrite)))
-        except WorkerFailed as failure:
-            suggestion, message = chosen, _write_failure(path, failure.error)
+
+    def __init__(self, app: App, title: str, default: str, write: Callable[[Path, bool], T]) -> None:
+        self._app = app
+        self._title = title
+        self._write = write
+        self._answer = SaveFileScreen(title, default, None).ask(app)
+
+    async def run(self) -> Saved[T] | None:
+        while True:
+            chosen = await self._answer
+            if chosen is None:
+                return None
+            path = Path(chosen)
+            overwrite = os.path.lexists(path)
+            if overwrite and not await ConfirmOverwrite(path).ask(self._app):
+                self._answer = SaveFileScreen(self._title, chosen, None).ask(self._app)
+                continue
+            try:
+                result = await in_thread(self._app, lambda path=path, overwrite=overwrite: self._write(path, overwrite))
+            except WorkerFailed as failure:
+                self._answer = SaveFileScreen(self._title, chosen, _write_failure(path, failure.error)).ask(self._app)
+                continue
+            return Saved(path, result)
 
 
 def _write_failure(path: Path, error: BaseException) -> str:

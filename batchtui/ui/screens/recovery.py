@@ -27,7 +27,7 @@ from batchtui.jsonl.atomic import atomic_write_from
 from batchtui.jsonl.retry_file import RetryReport, build_retry_file
 from batchtui.ui.batch_form import CreateDefaults
 from batchtui.ui.batch_rules import can_retry, why_not_retry  # noqa: F401 - part of this screen's vocabulary
-from batchtui.ui.dialogs.save_file import save_with_prompt
+from batchtui.ui.dialogs.save_file import SavePrompt
 from batchtui.ui.file_cache import cached_file, ensure_cached, retry_draft
 from batchtui.ui.formatting import clean
 from batchtui.ui.screen_work import in_thread, stop_work_on_leave, while_open
@@ -163,19 +163,19 @@ class RecoveryScreen(ModalScreen[Batch | None]):
 
     def action_save(self) -> None:
         if self.report is not None and self.report.included:
-            self.save()
+            self.save(self._save_prompt())
 
     def action_create_from_retry(self) -> None:
         if self.report is not None and self.report.included:
-            self.save_and_create()
+            self.save_and_create(self._save_prompt() if self.saved_path is None else None)
 
     @work(exclusive=True, group="recovery-save")
-    async def save(self) -> None:
-        await self._save()
+    async def save(self, prompt: SavePrompt[int]) -> None:
+        await self._save(prompt)
 
     @work(exclusive=True, group="recovery-save")
-    async def save_and_create(self) -> None:
-        if self.saved_path is None and not await self._save():
+    async def save_and_create(self, prompt: SavePrompt[int] | None) -> None:
+        if prompt is not None and not await self._save(prompt):
             return
         assert self.saved_path is not None
         defaults = CreateDefaults(
@@ -188,13 +188,18 @@ class RecoveryScreen(ModalScreen[Batch | None]):
         if created is not None:
             self.dismiss(created)
 
-    async def _save(self) -> bool:
-        saved = await save_with_prompt(
+    def _save_prompt(self) -> SavePrompt[int]:
+        # Made in the action, so the dialog is up before the next key is read.
+        draft = self.draft
+        return SavePrompt(
             self.app,
             f"Save the retry file of {self.batch.id}",
-            f"./{self.draft.name}",
-            lambda dest, overwrite: atomic_write_from(self.draft, dest, overwrite=overwrite),
+            f"./{draft.name}",
+            lambda dest, overwrite: atomic_write_from(draft, dest, overwrite=overwrite),
         )
+
+    async def _save(self, prompt: SavePrompt[int]) -> bool:
+        saved = await prompt.run()
         if saved is None:
             return False
         self.saved_path = saved.path

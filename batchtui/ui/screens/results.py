@@ -27,7 +27,7 @@ from batchtui.jsonl.limits import byte_size
 from batchtui.jsonl.result_file import ErrorGroup, ResultIndex, ResultLine, group_errors, scan_result_file
 from batchtui.ui.batch_rules import FileKind, missing_file_text  # noqa: F401 - part of this screen's vocabulary
 from batchtui.ui.dialogs.result_line import ResultLineScreen, pretty_line
-from batchtui.ui.dialogs.save_file import save_with_prompt
+from batchtui.ui.dialogs.save_file import SavePrompt
 from batchtui.ui.file_cache import cached_file, ensure_cached
 from batchtui.ui.formatting import clean
 from batchtui.ui.screen_work import ThreadProgress, in_thread, stop_work_on_leave, while_open
@@ -281,16 +281,18 @@ class ResultsScreen(Screen[None]):
 
     def action_save_file(self) -> None:
         if self.indexed is not None:
-            self.save_file()
+            source = self.path
+            prompt = SavePrompt(
+                self.app,
+                f"Save the {self.kind} file {self.file_id}",
+                f"./{source.name}",
+                lambda dest, overwrite: atomic_write_from(source, dest, overwrite=overwrite),
+            )
+            self.save_file(prompt)
 
     @work(exclusive=True, group="results-save")
-    async def save_file(self) -> None:
-        saved = await save_with_prompt(
-            self.app,
-            f"Save the {self.kind} file {self.file_id}",
-            f"./{self.path.name}",
-            lambda dest, overwrite: atomic_write_from(self.path, dest, overwrite=overwrite),
-        )
+    async def save_file(self, prompt: SavePrompt[int]) -> None:
+        saved = await prompt.run()
         if saved is not None:
             tell(self, f"Saved {byte_size(saved.result)} to {saved.path.resolve()}")
 
