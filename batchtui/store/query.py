@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
+from batchtui.api.endpoints import ENDPOINT_NAMES as SHORT_ENDPOINT_NAMES
 from batchtui.store import statuses
 from batchtui.store.fields import normalise_status
 
@@ -33,16 +34,9 @@ MAX_TERMS = 32
 _MAX_AGE = 100 * 366 * 86_400
 
 # Every name the batch table shows (batchtui/api/endpoints.py, kept equal by a test) works here too.
-ENDPOINT_NAMES: dict[str, tuple[str, ...]] = {
-    "chat": ("/v1/chat/completions",),
-    "responses": ("/v1/responses",),
-    "embeddings": ("/v1/embeddings",),
-    "completions": ("/v1/completions",),
-    "moderations": ("/v1/moderations",),
-    "images": ("/v1/images/generations", "/v1/images/edits"),
-    "image edits": ("/v1/images/edits",),
-    "videos": ("/v1/videos",),
-}
+# A short name as the table shows it finds its endpoint; "images" finds both image endpoints.
+ENDPOINT_NAMES: dict[str, tuple[str, ...]] = {short: (path,) for path, short in SHORT_ENDPOINT_NAMES.items()}
+ENDPOINT_NAMES["images"] = ("/v1/images/generations", "/v1/images/edits")
 _UNITS = {"m": 60, "h": 3_600, "d": 86_400, "w": 7 * 86_400}
 _AGE = re.compile(r"(\d{1,12})\s*([mhdw])")
 _FILTERS = ("status", "is", "model", "endpoint", "created")

@@ -1,23 +1,12 @@
-"""The status groups the store reasons with.
-
-They mirror batchtui/api/statuses.py (a test keeps them equal): importing that module runs
-batchtui/api/__init__.py, which loads httpx, and the store must not.
+"""The status groups the store reasons with: the API's own (batchtui/api/statuses.py, plain data that
+loads no HTTP code), and the order of the "status" sort.
 """
 
 from __future__ import annotations
 
-KNOWN: tuple[str, ...] = (
-    "validating",
-    "failed",
-    "in_progress",
-    "finalizing",
-    "completed",
-    "expired",
-    "cancelling",
-    "cancelled",
-)
-TERMINAL = frozenset({"failed", "completed", "expired", "cancelled"})
-ACTIVE = frozenset({"validating", "in_progress", "finalizing", "cancelling"})
+from batchtui.api.statuses import ACTIVE, KNOWN, TERMINAL
+
+__all__ = ["ACTIVE", "KNOWN", "SORT_ORDER", "TERMINAL", "is_terminal", "sort_rank"]
 
 # The order of the "status" sort: what still moves first, then what ended badly, then the rest.
 SORT_ORDER: tuple[str, ...] = (
