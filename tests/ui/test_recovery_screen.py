@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from batchtui.api.models import Batch
-from batchtui.ui.screens.recovery import RecoveryScreen, can_retry, why_not_retry
+from batchtui.ui.batch_rules import can_retry, why_not_retry
+from batchtui.ui.screens.recovery import RecoveryScreen
 from tests.ui.conftest import settle, widget_text
 from tests.ui.fake_api import make_batch
 from tests.ui.lifecycle_fakes import LifecycleAPI, jsonl, lifecycle_app, result_line, wait_until

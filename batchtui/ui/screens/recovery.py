@@ -26,7 +26,6 @@ from batchtui.api.models import Batch
 from batchtui.jsonl.atomic import atomic_write_from
 from batchtui.jsonl.retry_file import RetryReport, build_retry_file
 from batchtui.ui.batch_form import CreateDefaults
-from batchtui.ui.batch_rules import can_retry, why_not_retry  # noqa: F401 - part of this screen's vocabulary
 from batchtui.ui.dialogs.save_file import SavePrompt
 from batchtui.ui.file_cache import cached_file, ensure_cached, retry_draft
 from batchtui.ui.formatting import clean

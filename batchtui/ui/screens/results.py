@@ -25,7 +25,7 @@ from batchtui.api.models import Batch
 from batchtui.jsonl.atomic import atomic_write_from
 from batchtui.jsonl.limits import byte_size
 from batchtui.jsonl.result_file import ErrorGroup, ResultIndex, ResultLine, group_errors, scan_result_file
-from batchtui.ui.batch_rules import FileKind, missing_file_text  # noqa: F401 - part of this screen's vocabulary
+from batchtui.ui.batch_rules import FileKind
 from batchtui.ui.dialogs.result_line import ResultLineScreen, pretty_line
 from batchtui.ui.dialogs.save_file import SavePrompt
 from batchtui.ui.file_cache import cached_file, ensure_cached
