@@ -9,9 +9,6 @@ ISO-8601 timestamps and capitalised statuses, gateways send strings for numbers.
 
 from __future__ import annotations
 
-import math
-import re
-from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from pydantic import (
@@ -26,64 +23,14 @@ from pydantic import (
 )
 
 from batchtui.api import statuses
+from batchtui.api.lenient import lenient_int, normalise_status, parse_timestamp
 
-_CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
-
-def normalise_status(value: Any) -> str:
-    """Map 'InProgress', 'in-progress' and ' Completed ' to the API's snake_case."""
-    if value is None or isinstance(value, (dict, list)):
+def _required_status(value: Any) -> str:
+    status = normalise_status(value)
+    if status is None:
         raise ValueError("a batch needs a status")
-    text = str(value).strip()
-    text = _CAMEL_BOUNDARY.sub("_", text)
-    return re.sub(r"[\s\-]+", "_", text).lower()
-
-
-def parse_timestamp(value: Any) -> int | None:
-    """Unix seconds from an int, float, numeric string or ISO-8601 string; None if unreadable."""
-    if value is None or isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value  # even an absurd one: isfinite() would overflow on it, the UI copes
-    if isinstance(value, float):
-        return int(value) if math.isfinite(value) else None
-    if isinstance(value, str):
-        text = value.strip()
-        if not text:
-            return None
-        try:
-            number = float(text)
-        except ValueError:
-            pass
-        else:
-            # "inf", "nan" and "1e400" parse as floats but are no time at all.
-            return int(number) if math.isfinite(number) else None
-        try:
-            parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-        except ValueError:
-            return None
-        if parsed.tzinfo is None:
-            # A naive ISO timestamp from a server is almost always UTC.
-            parsed = parsed.replace(tzinfo=UTC)
-        return int(parsed.timestamp())
-    return None
-
-
-def _lenient_int(value: Any) -> int | None:
-    if value is None or isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        return int(value) if math.isfinite(value) else None
-    if isinstance(value, str):
-        try:
-            number = float(value.strip())
-        except ValueError:
-            return None
-        # int(float("inf")) raises OverflowError, which pydantic would not turn into a ValidationError.
-        return int(number) if math.isfinite(number) else None
-    return None
+    return status
 
 
 def _lenient_text(value: Any) -> str | None:
@@ -97,7 +44,7 @@ def _lenient_text(value: Any) -> str | None:
 
 
 Timestamp = Annotated[int | None, BeforeValidator(parse_timestamp)]
-Count = Annotated[int | None, BeforeValidator(_lenient_int)]
+Count = Annotated[int | None, BeforeValidator(lenient_int)]
 Text = Annotated[str | None, BeforeValidator(_lenient_text)]
 
 
@@ -176,7 +123,7 @@ class Batch(_Lenient):
     endpoint: str
     input_file_id: str
     completion_window: str
-    status: Annotated[str, BeforeValidator(normalise_status)]
+    status: Annotated[str, BeforeValidator(_required_status)]
     created_at: Annotated[int, BeforeValidator(parse_timestamp)]
 
     model: Text = None

@@ -7,15 +7,11 @@ the service layer), so the few coercions it needs are repeated here in plain Pyt
 from __future__ import annotations
 
 import json
-import math
-import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
+from batchtui.api import lenient
 from batchtui.store import statuses
-
-_CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,53 +71,22 @@ def row_from_raw(raw: Any) -> BatchRow | None:
 
 
 def normalise_status(value: Any) -> str:
-    """'InProgress', 'in-progress' and ' Completed ' as the API's snake_case; '' when absent."""
-    if value is None or isinstance(value, (dict, list)):
-        return ""
-    text = _CAMEL_BOUNDARY.sub("_", clean(str(value)).strip())
-    return re.sub(r"[\s\-]+", "_", text).lower()
+    """The API's snake_case status (see batchtui/api/lenient.py); '' when absent."""
+    status = lenient.normalise_status(value)
+    return clean(status) if status else ""
 
 
 def timestamp(value: Any) -> int | None:
-    """Unix seconds from a number, a numeric string or ISO-8601 text (Azure); None if unreadable."""
-    if value is None or isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        # SQLite integers are 64-bit: a larger one would fail the whole page's write.
-        return value if -(2**63) <= value < 2**63 else None
-    if isinstance(value, float):
-        return int(value) if math.isfinite(value) and abs(value) < 2**63 else None
-    if not isinstance(value, str) or not value.strip():
-        return None
-    text = value.strip()
-    try:
-        return timestamp(float(text))
-    except ValueError:
-        pass
-    try:
-        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return int(parsed.timestamp())
+    return _int64(lenient.parse_timestamp(value))
 
 
 def count(value: Any) -> int | None:
-    if value is None or isinstance(value, bool):
-        return None
-    if isinstance(value, str):
-        try:
-            value = float(value.strip())
-        except ValueError:
-            return None
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            return None
-        value = int(value)
-    if isinstance(value, int) and -(2**63) <= value < 2**63:
-        return value
-    return None
+    return _int64(lenient.lenient_int(value))
+
+
+def _int64(value: int | None) -> int | None:
+    # SQLite integers are 64-bit: a larger one would fail the whole page's write.
+    return value if value is not None and -(2**63) <= value < 2**63 else None
 
 
 def clean(text: str) -> str:

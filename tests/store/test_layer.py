@@ -11,8 +11,8 @@ from batchtui.store import statuses
 from batchtui.store.query import ENDPOINT_NAMES
 
 FORBIDDEN = ("textual", "httpx", "pydantic", "batchtui.ui", "batchtui.api")
-# The API's fact modules are plain data: the store shares them rather than keeping copies.
-ALLOWED = ("batchtui.api", "batchtui.api.statuses", "batchtui.api.endpoints")
+# The API's plain modules (facts, lenient parsing): the store shares them rather than keeping copies.
+ALLOWED = ("batchtui.api", "batchtui.api.statuses", "batchtui.api.endpoints", "batchtui.api.lenient")
 
 
 def store_modules() -> list[str]:
