@@ -1,4 +1,4 @@
-"""Shared builders for the service-layer tests: batch JSON, pages, and clients over MockTransport."""
+"""Shared pieces of the service-layer tests: error answers, a recording transport, clients over MockTransport."""
 
 from __future__ import annotations
 
@@ -10,52 +10,11 @@ import httpx
 from batchtui.api.client import BatchClient, ClientConfig
 from batchtui.api.retry import RetryPolicy
 from batchtui.api.sender import RetryNotice
+from tests.support.keys import FAKE_KEY
 
-# Recognisable, so a leak shows up in any text; never a real key.
-KEY = "sk-test-SECRET-4f9a1c"
 BASE = "https://api.test/v1"
-NOW = 1_764_000_000
 
 Handler = Callable[[httpx.Request], httpx.Response]
-
-
-def batch_json(batch_id: str = "batch_1", **overrides: Any) -> dict[str, Any]:
-    batch: dict[str, Any] = {
-        "id": batch_id,
-        "object": "batch",
-        "endpoint": "/v1/chat/completions",
-        "input_file_id": "file-in-1",
-        "completion_window": "24h",
-        "status": "in_progress",
-        "created_at": NOW,
-    }
-    batch.update(overrides)
-    return batch
-
-
-def page_json(ids: list[str], *, has_more: bool = False, **overrides: Any) -> dict[str, Any]:
-    page: dict[str, Any] = {
-        "object": "list",
-        "data": [batch_json(batch_id) for batch_id in ids],
-        "first_id": ids[0] if ids else None,
-        "last_id": ids[-1] if ids else None,
-        "has_more": has_more,
-    }
-    page.update(overrides)
-    return page
-
-
-def file_json(file_id: str = "file-abc", **overrides: Any) -> dict[str, Any]:
-    obj: dict[str, Any] = {
-        "id": file_id,
-        "object": "file",
-        "bytes": 120,
-        "created_at": NOW,
-        "filename": "input.jsonl",
-        "purpose": "batch",
-    }
-    obj.update(overrides)
-    return obj
 
 
 def api_error(
@@ -122,7 +81,7 @@ def make_client(
     retry: RetryPolicy | None = None,
     **config: Any,
 ) -> BatchClient:
-    config.setdefault("api_key", KEY)
+    config.setdefault("api_key", FAKE_KEY)
     config.setdefault("base_url", BASE)
     return BatchClient(
         ClientConfig(retry=retry or RetryPolicy(jitter=lambda: 1.0), **config),

@@ -13,7 +13,10 @@ from batchtui import __version__
 from batchtui.api.client import BatchClient, ClientConfig
 from batchtui.api.errors import APIConnectionError, APITimeoutError, NotFoundError
 from batchtui.api.retry import RetryPolicy
-from tests.api.factories import BASE, KEY, Recorder, batch_json, file_json, make_client, page_json
+from tests.api.factories import BASE, Recorder, make_client
+from tests.support.batches import batch_json, page_json
+from tests.support.files import file_json
+from tests.support.keys import FAKE_KEY
 
 
 async def test_list_batches_url_query_and_result() -> None:
@@ -78,7 +81,7 @@ async def test_headers_for_openai() -> None:
     async with make_client(recorder, organization="org-123", project="proj_456") as client:
         await client.list_batches()
     headers = recorder.requests[0].headers
-    assert headers["authorization"] == f"Bearer {KEY}"
+    assert headers["authorization"] == f"Bearer {FAKE_KEY}"
     assert "api-key" not in headers
     assert headers["openai-organization"] == "org-123"
     assert headers["openai-project"] == "proj_456"
@@ -113,7 +116,10 @@ async def test_azure_uses_api_key_header_and_api_version_on_every_request(tmp_pa
     source = tmp_path / "in.jsonl"
     source.write_text("{}\n")
     config = ClientConfig(
-        api_key=KEY, base_url="https://res.openai.azure.com/openai", auth_header="api-key", api_version="2024-10-21"
+        api_key=FAKE_KEY,
+        base_url="https://res.openai.azure.com/openai",
+        auth_header="api-key",
+        api_version="2024-10-21",
     )
     async with BatchClient(config, transport=httpx.MockTransport(router.handler)) as client:
         await client.list_batches(after="b0")
@@ -127,7 +133,7 @@ async def test_azure_uses_api_key_header_and_api_version_on_every_request(tmp_pa
     assert len(requests) == 7
     for request in requests:
         assert request.url.params["api-version"] == "2024-10-21", request.url
-        assert request.headers["api-key"] == KEY
+        assert request.headers["api-key"] == FAKE_KEY
         assert "authorization" not in request.headers
     assert dict(requests[0].url.params) == {"after": "b0", "limit": "20", "api-version": "2024-10-21"}
 
@@ -185,7 +191,7 @@ async def test_upload_sends_multipart_with_purpose_and_the_file(tmp_path: Path) 
     head, body = by_name[b"file"]
     assert b'filename="requests.jsonl"' in head
     assert body == content
-    assert request.headers["authorization"] == f"Bearer {KEY}"
+    assert request.headers["authorization"] == f"Bearer {FAKE_KEY}"
     assert uploaded.id == "file-up" and uploaded.bytes == len(content)
     assert seen and seen[-1] == (len(content), len(content))
 

@@ -12,7 +12,8 @@ import pytest
 
 from batchtui.api.client import BatchClient
 from batchtui.api.errors import APIConnectionError, InvalidResponseError
-from tests.api.factories import file_json, make_client
+from tests.api.factories import make_client
+from tests.support.files import file_json
 
 FILE_ID = "file-out"
 Piece = bytes | Callable[[], Awaitable[object]]

@@ -23,7 +23,8 @@ from batchtui.api.errors import (
     describe,
 )
 from batchtui.api.retry import RetryPolicy
-from tests.api.factories import Recorder, api_error, batch_json, make_client
+from tests.api.factories import Recorder, api_error, make_client
+from tests.support.batches import batch_json
 
 NO_RETRY = RetryPolicy(max_retries=0)
 
@@ -381,16 +382,8 @@ def test_a_null_status_makes_the_batch_unreadable():
 
     from batchtui.api.models import Batch
 
-    base = {
-        "id": "b",
-        "object": "batch",
-        "endpoint": "/v1/x",
-        "input_file_id": "f",
-        "completion_window": "24h",
-        "created_at": 1,
-    }
     with pytest.raises(pydantic.ValidationError):
-        Batch.model_validate({**base, "status": None})
+        Batch.model_validate(batch_json("b", endpoint="/v1/x", input_file_id="f", created_at=1, status=None))
 
 
 @pytest.mark.parametrize(

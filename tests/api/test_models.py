@@ -7,7 +7,7 @@ from pydantic import ValidationError
 
 from batchtui.api.lenient import normalise_status, parse_timestamp
 from batchtui.api.models import Batch, BatchPage, FileObject, RequestCounts
-from tests.api.factories import NOW, batch_json
+from tests.support.batches import NOW, batch_json
 
 REQUIRED = ("id", "object", "endpoint", "input_file_id", "completion_window", "status", "created_at")
 OPTIONAL = (

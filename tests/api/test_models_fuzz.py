@@ -16,7 +16,8 @@ from batchtui.api.client import BatchClient, ClientConfig
 from batchtui.api.errors import InvalidResponseError
 from batchtui.api.models import Batch, BatchPage
 from batchtui.api.response_parsing import Answer
-from tests.api.factories import KEY, batch_json
+from tests.support.batches import batch_json
+from tests.support.keys import FAKE_KEY
 
 # Strings servers have been seen to send, plus the ones that break naive parsers.
 TRICKY_TEXT = st.sampled_from(
@@ -46,7 +47,7 @@ TRICKY_TEXT = st.sampled_from(
         "\x00",
         "[red]x[/red]",
         "\u202e",
-        KEY,
+        FAKE_KEY,
     ]
 )
 SCALARS = (
@@ -130,7 +131,9 @@ def test_batch_validation_raises_only_validation_error(payload: dict[str, Any]) 
 
 @pytest.fixture(scope="module")
 def client() -> Iterator[BatchClient]:
-    client = BatchClient(ClientConfig(api_key=KEY), transport=httpx.MockTransport(lambda request: httpx.Response(500)))
+    client = BatchClient(
+        ClientConfig(api_key=FAKE_KEY), transport=httpx.MockTransport(lambda request: httpx.Response(500))
+    )
     yield client
     asyncio.run(client.aclose())
 
@@ -141,7 +144,7 @@ def test_parse_page_raises_only_invalid_response_error(client: BatchClient, payl
     try:
         page = client._parse_page(Answer(payload, "req_fuzz"))
     except InvalidResponseError as error:
-        assert KEY not in error.details()
+        assert FAKE_KEY not in error.details()
         assert error.request_id == "req_fuzz"
         return
     assert isinstance(page, BatchPage)

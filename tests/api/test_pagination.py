@@ -9,7 +9,8 @@ import pytest
 
 from batchtui.api.client import BatchClient
 from batchtui.api.errors import PaginationStalledError
-from tests.api.factories import Recorder, batch_json, make_client, page_json
+from tests.api.factories import Recorder, make_client
+from tests.support.batches import batch_json, page_json
 
 
 def serve(pages: dict[str | None, dict[str, Any]]) -> Recorder:

@@ -21,7 +21,9 @@ from batchtui.api.errors import (
 )
 from batchtui.api.retry import RetryPolicy, server_requested_wait
 from batchtui.api.sender import RetryNotice
-from tests.api.factories import Recorder, RecordingSleep, api_error, batch_json, file_json, make_client, page_json
+from tests.api.factories import Recorder, RecordingSleep, api_error, make_client
+from tests.support.batches import batch_json, page_json
+from tests.support.files import file_json
 
 Operation = Callable[[BatchClient], Awaitable[object]]
 

@@ -13,10 +13,12 @@ from batchtui.api.client import BatchClient, ClientConfig
 from batchtui.api.errors import APIConnectionError, BatchAPIError, InvalidResponseError, RedirectRefusedError
 from batchtui.api.retry import RetryPolicy
 from batchtui.config import load_settings
-from tests.api.factories import BASE, KEY, Recorder, batch_json, make_client, page_json
+from tests.api.factories import BASE, Recorder, make_client
+from tests.support.batches import batch_json, page_json
+from tests.support.keys import FAKE_KEY
 
 # Any ten characters of the key: a key cut in half by a snippet limit is still a leak.
-FRAGMENTS = [KEY[i : i + 10] for i in range(len(KEY) - 9)]
+FRAGMENTS = [FAKE_KEY[i : i + 10] for i in range(len(FAKE_KEY) - 9)]
 
 
 def all_text(error: BaseException) -> str:
@@ -50,7 +52,7 @@ async def fail_with(answer: httpx.Response, tmp_path: Path | None = None, operat
 async def test_a_server_echoing_the_key_in_its_message() -> None:
     body = {
         "error": {
-            "message": f"Incorrect API key provided: {KEY}. You can find your API key at https://platform.openai.com/account/api-keys.",
+            "message": f"Incorrect API key provided: {FAKE_KEY}. You can find your API key at https://platform.openai.com/account/api-keys.",
             "type": "invalid_request_error",
             "code": "invalid_api_key",
         }
@@ -62,7 +64,7 @@ async def test_a_server_echoing_the_key_in_its_message() -> None:
 
 @pytest.mark.parametrize("field", ["type", "code", "param"])
 async def test_a_server_echoing_the_key_in_any_error_field(field: str) -> None:
-    error_body = {"message": "bad key", "type": "t", "code": "c", "param": "p", field: f"key={KEY}"}
+    error_body = {"message": "bad key", "type": "t", "code": "c", "param": "p", field: f"key={FAKE_KEY}"}
     error = await fail_with(httpx.Response(400, json={"error": error_body}))
     assert_no_key(error)
     assert "«redacted key»" in error.details()
@@ -70,20 +72,20 @@ async def test_a_server_echoing_the_key_in_any_error_field(field: str) -> None:
 
 @pytest.mark.parametrize("status", [401, 500, 502])
 async def test_the_key_in_a_plain_text_or_html_error_body(status: int) -> None:
-    error = await fail_with(httpx.Response(status, text=f"Authorization: Bearer {KEY} was rejected"))
+    error = await fail_with(httpx.Response(status, text=f"Authorization: Bearer {FAKE_KEY} was rejected"))
     assert_no_key(error)
 
 
 @pytest.mark.parametrize("status", [200, 401])
 @pytest.mark.parametrize("offset", [170, 180, 185, 188])
 async def test_a_key_cut_by_the_snippet_limit_does_not_leak_a_fragment(status: int, offset: int) -> None:
-    body = "x" * offset + " " + KEY + " and more text after it"
+    body = "x" * offset + " " + FAKE_KEY + " and more text after it"
     error = await fail_with(httpx.Response(status, text=body))
     assert_no_key(error)
 
 
 async def test_the_key_in_a_non_json_200_body() -> None:
-    error = await fail_with(httpx.Response(200, text=f"<html>debug: api key {KEY}</html>"))
+    error = await fail_with(httpx.Response(200, text=f"<html>debug: api key {FAKE_KEY}</html>"))
     assert isinstance(error, InvalidResponseError)
     assert_no_key(error)
     assert "«redacted key»" in error.details()
@@ -92,7 +94,7 @@ async def test_the_key_in_a_non_json_200_body() -> None:
 @pytest.mark.parametrize("padding", [0, 150, 170])
 @pytest.mark.parametrize("operation", ["list", "retrieve", "create", "file"])
 async def test_the_key_inside_json_of_the_wrong_shape(operation: str, padding: int) -> None:
-    payload = {"data": "oops", "note": "n" * padding, "echo": f"Bearer {KEY}"}
+    payload = {"data": "oops", "note": "n" * padding, "echo": f"Bearer {FAKE_KEY}"}
     error = await fail_with(httpx.Response(200, json=payload), operation=operation)
     assert isinstance(error, InvalidResponseError)
     assert_no_key(error)
@@ -104,23 +106,23 @@ async def test_a_lost_create_does_not_leak_the_key() -> None:
 
 
 def test_configs_do_not_show_the_key() -> None:
-    config = ClientConfig(api_key=KEY, base_url=BASE, organization="org-1")
-    assert KEY not in repr(config) and KEY not in str(config)
-    settings = load_settings({"OPENAI_API_KEY": KEY})
-    assert settings.api_key == KEY
-    assert KEY not in repr(settings) and KEY not in str(settings)
-    assert KEY not in repr(settings.client_config())
-    assert KEY not in settings.server_label
-    azure = load_settings({"AZURE_OPENAI_API_KEY": KEY, "AZURE_OPENAI_ENDPOINT": "https://r.openai.azure.com"})
-    assert KEY not in repr(azure) and KEY not in repr(azure.client_config())
+    config = ClientConfig(api_key=FAKE_KEY, base_url=BASE, organization="org-1")
+    assert FAKE_KEY not in repr(config) and FAKE_KEY not in str(config)
+    settings = load_settings({"OPENAI_API_KEY": FAKE_KEY})
+    assert settings.api_key == FAKE_KEY
+    assert FAKE_KEY not in repr(settings) and FAKE_KEY not in str(settings)
+    assert FAKE_KEY not in repr(settings.client_config())
+    assert FAKE_KEY not in settings.server_label
+    azure = load_settings({"AZURE_OPENAI_API_KEY": FAKE_KEY, "AZURE_OPENAI_ENDPOINT": "https://r.openai.azure.com"})
+    assert FAKE_KEY not in repr(azure) and FAKE_KEY not in repr(azure.client_config())
 
 
 # Redirects
 
 EVIL_LOCATIONS = [
     "https://evil.example/v1/batches",
-    f"https://evil.example/collect?key={KEY}",
-    f"https://{KEY}@evil.example/v1/batches",
+    f"https://evil.example/collect?key={FAKE_KEY}",
+    f"https://{FAKE_KEY}@evil.example/v1/batches",
     "//evil.example/v1/batches",  # scheme-relative: still another host
     "http://api.test/v1/batches",  # same host, but downgraded to plain HTTP
     "https://api.test:8443/v1/batches",  # same host, another port
@@ -153,7 +155,7 @@ async def test_a_post_redirected_to_another_origin_is_refused(status: int) -> No
 
     def handler(request: httpx.Request) -> httpx.Response:
         reached.append(request)
-        return httpx.Response(status, headers={"location": f"https://evil.example/steal?k={KEY}"})
+        return httpx.Response(status, headers={"location": f"https://evil.example/steal?k={FAKE_KEY}"})
 
     async with make_client(handler) as client:
         with pytest.raises(RedirectRefusedError) as caught:
@@ -166,7 +168,13 @@ async def test_a_post_redirected_to_another_origin_is_refused(status: int) -> No
 
 @pytest.mark.parametrize(
     "location",
-    ["https://api.test:99999/x", "http://[::1/x", "https://exa mple.com/", f"https://{KEY}@[::1/x", f"http://h:{KEY}/"],
+    [
+        "https://api.test:99999/x",
+        "http://[::1/x",
+        "https://exa mple.com/",
+        f"https://{FAKE_KEY}@[::1/x",
+        f"http://h:{FAKE_KEY}/",
+    ],
 )
 async def test_a_malformed_redirect_is_refused_cleanly(location: str) -> None:
     reached: list[httpx.Request] = []
@@ -198,7 +206,7 @@ async def test_a_same_origin_redirect_is_followed_with_the_key(status: int, loca
     assert [b.id for b in page.data] == ["b1"]
     assert [(r.method, r.url.path) for r in reached] == [("GET", "/v1/batches"), ("GET", "/v1/batches-moved")]
     moved = reached[1]
-    assert moved.headers["authorization"] == f"Bearer {KEY}"
+    assert moved.headers["authorization"] == f"Bearer {FAKE_KEY}"
     assert moved.headers["openai-organization"] == "org-1"
     assert moved.headers["user-agent"].startswith("batchtui/")
 
@@ -220,7 +228,7 @@ async def test_a_same_origin_307_keeps_the_method_and_body(status: int) -> None:
     assert moved.method == "POST" and moved.url.path == "/v1/batches/"
     assert moved.content == first.content and json.loads(moved.content)["input_file_id"] == "file-1"
     assert moved.headers["content-type"] == "application/json"
-    assert moved.headers["authorization"] == f"Bearer {KEY}"
+    assert moved.headers["authorization"] == f"Bearer {FAKE_KEY}"
 
 
 @pytest.mark.parametrize("status", [301, 302, 303])
@@ -247,10 +255,10 @@ async def test_azure_redirects_keep_the_api_key_header_on_the_same_origin() -> N
             return httpx.Response(302, headers={"location": "/openai/v1/batches"})
         return httpx.Response(200, json=page_json([]))
 
-    config = ClientConfig(api_key=KEY, base_url="https://r.openai.azure.com/openai", auth_header="api-key")
+    config = ClientConfig(api_key=FAKE_KEY, base_url="https://r.openai.azure.com/openai", auth_header="api-key")
     async with BatchClient(config, transport=httpx.MockTransport(handler)) as client:
         await client.list_batches()
-    assert reached[1].headers["api-key"] == KEY and "authorization" not in reached[1].headers
+    assert reached[1].headers["api-key"] == FAKE_KEY and "authorization" not in reached[1].headers
 
 
 async def test_a_redirect_loop_gives_up() -> None:

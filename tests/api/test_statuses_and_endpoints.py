@@ -6,7 +6,7 @@ import pytest
 
 from batchtui.api import endpoints, statuses
 from batchtui.api.models import Batch
-from tests.api.factories import batch_json
+from tests.support.batches import batch_json
 
 
 def test_every_known_status_is_either_active_or_terminal() -> None:

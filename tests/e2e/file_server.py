@@ -12,7 +12,7 @@ from contextlib import suppress
 from typing import Any
 from urllib.parse import urlsplit
 
-from tests.ui.fake_api import NOW
+from tests.support.files import file_json
 
 
 class FileServer:
@@ -69,8 +69,10 @@ class FileServer:
         elif path == f"/v1/batches/{batch_id}":
             await _send_json(writer, 200, self.batch)
         elif path == f"/v1/files/{self.file_id}":
-            metadata = {"id": self.file_id, "object": "file", "bytes": len(self.content), "created_at": NOW}
-            await _send_json(writer, 200, {**metadata, "filename": "batch_output.jsonl", "purpose": "batch_output"})
+            metadata = file_json(
+                self.file_id, bytes=len(self.content), filename="batch_output.jsonl", purpose="batch_output"
+            )
+            await _send_json(writer, 200, metadata)
         elif path == f"/v1/files/{self.file_id}/content":
             await self._send_content(writer)
         else:

@@ -9,23 +9,11 @@ from pathlib import Path
 
 import httpx
 
-from batchtui.api.client import BatchClient, ClientConfig
-from batchtui.config import Settings
-from batchtui.ui.app import BatchApp
 from batchtui.ui.screens.batches import BatchesScreen
 from batchtui.ui.widgets.batch_table import BatchTable
 
 START = 1_795_618_800.0
 KEY = "sk-e2e-lifecycle-not-a-real-key"
-
-
-def app_for(simulator, clock, *, client: BatchClient | None = None, page_size: int = 20) -> BatchApp:
-    settings = Settings(api_key=KEY, base_url=simulator.base_url, refresh_seconds=3600.0, page_size=page_size)
-    return BatchApp(settings, clock=clock, client=client)
-
-
-def client_for(simulator, config: ClientConfig | None = None) -> BatchClient:
-    return BatchClient(config or ClientConfig(api_key=KEY, base_url=simulator.base_url))
 
 
 async def settle(app, pilot) -> None:

@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-from batchtui.config import Settings
-from batchtui.ui.app import BatchApp
 from batchtui.ui.dialogs.confirm_cancel import ConfirmCancel
 from batchtui.ui.screens.batches import BatchesScreen
 from batchtui.ui.widgets.batch_table import BatchTable
 from tests.e2e.support import KEY, rows, settle, wait_until
-
-
-def app_for(simulator, clock, *, refresh: float = 3600.0, page_size: int = 20) -> BatchApp:
-    settings = Settings(api_key=KEY, base_url=simulator.base_url, refresh_seconds=refresh, page_size=page_size)
-    return BatchApp(settings, clock=clock)
+from tests.support.apps import build_app
 
 
 def list_requests(simulator):
@@ -20,7 +14,7 @@ def list_requests(simulator):
 
 
 async def test_list_pages_forward_and_back_with_after_cursors(simulator, clock):
-    app = app_for(simulator, clock)
+    app = build_app(base_url=simulator.base_url, key=KEY, clock=clock)
     async with app.run_test(size=(140, 45)) as pilot:
         await settle(app, pilot)
         first_page = rows(app)
@@ -40,7 +34,7 @@ async def test_list_pages_forward_and_back_with_after_cursors(simulator, clock):
 
 
 async def test_walks_the_whole_history_to_the_last_page(simulator, clock):
-    app = app_for(simulator, clock, page_size=25)
+    app = build_app(base_url=simulator.base_url, key=KEY, clock=clock, page_size=25)
     async with app.run_test(size=(140, 45)) as pilot:
         await settle(app, pilot)
         seen: list[str] = []
@@ -55,7 +49,7 @@ async def test_walks_the_whole_history_to_the_last_page(simulator, clock):
 
 
 async def test_progress_moves_without_touching_a_key(simulator, clock):
-    app = app_for(simulator, clock, refresh=1.0)
+    app = build_app(base_url=simulator.base_url, key=KEY, clock=clock, refresh=1.0)
     async with app.run_test(size=(140, 45)) as pilot:
         await settle(app, pilot)
         screen = app.screen
@@ -75,7 +69,7 @@ async def test_progress_moves_without_touching_a_key(simulator, clock):
 
 
 async def test_cancel_goes_cancelling_then_cancelled(simulator, clock):
-    app = app_for(simulator, clock)
+    app = build_app(base_url=simulator.base_url, key=KEY, clock=clock)
     async with app.run_test(size=(140, 45)) as pilot:
         await settle(app, pilot)
         screen: BatchesScreen = app.screen
@@ -100,8 +94,7 @@ async def test_cancel_goes_cancelling_then_cancelled(simulator, clock):
 
 
 async def test_a_wrong_key_shows_the_rejected_state(simulator, clock):
-    settings = Settings(api_key="sk-wrong-key-000000", base_url=simulator.base_url)
-    app = BatchApp(settings, clock=clock)
+    app = build_app(base_url=simulator.base_url, key="sk-wrong-key-000000", refresh=5.0, clock=clock)
     async with app.run_test(size=(140, 45)) as pilot:
         await settle(app, pilot)
         notice = app.screen.query_one("#notice")
@@ -112,8 +105,7 @@ async def test_a_wrong_key_shows_the_rejected_state(simulator, clock):
 
 async def test_a_base_url_without_v1_gets_a_hint_instead_of_a_bare_404(simulator, clock):
     root = simulator.base_url.removesuffix("/v1")
-    settings = Settings(api_key=KEY, base_url=root, refresh_seconds=3600.0)
-    app = BatchApp(settings, clock=clock)
+    app = build_app(base_url=root, key=KEY, clock=clock)
     async with app.run_test(size=(140, 45)) as pilot:
         await settle(app, pilot)
         notice = str(app.screen.query_one("#notice").content)

@@ -9,20 +9,19 @@ import time
 import pytest
 
 from batchtui.api.client import BatchClient, ClientConfig
-from batchtui.config import Settings
-from batchtui.ui.app import BatchApp
 from batchtui.ui.file_cache import cached_file, ensure_cached
 from batchtui.ui.screens.results import ResultsScreen
 from batchtui.ui.widgets.result_table import ResultTable
 from tests.e2e.file_server import FileServer
 from tests.e2e.support import KEY, select, settle, wait_until
+from tests.support.apps import build_app
+from tests.support.batches import numbered_batch
+from tests.support.files import jsonl, result_line
 from tests.ui.conftest import widget_text
-from tests.ui.fake_api import make_batch
-from tests.ui.lifecycle_fakes import jsonl, result_line
 
 LINES = 3_000
 CONTENT = jsonl([result_line(f"request-{i}", text=f"answer number {i}") for i in range(LINES)])
-BATCH = make_batch(0, "completed", output_file_id="file-output-0")
+BATCH = numbered_batch(0, "completed", output_file_id="file-output-0")
 
 
 @pytest.fixture(autouse=True)
@@ -41,8 +40,7 @@ async def test_a_body_cut_by_a_closed_connection_is_an_error_and_r_downloads_it_
     async with FileServer(BATCH, CONTENT) as server:
         server.cut_after = cut
         server.cut_announces_length = framing == "content-length"
-        settings = Settings(api_key=KEY, base_url=server.base_url, refresh_seconds=3600.0)
-        app = BatchApp(settings, clock=clock)
+        app = build_app(base_url=server.base_url, key=KEY, clock=clock)
         async with app.run_test(size=(140, 45)) as pilot:
             await settle(app, pilot)
             await select(app, pilot, BATCH["id"])

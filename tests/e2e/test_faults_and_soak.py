@@ -9,20 +9,18 @@ from __future__ import annotations
 
 import asyncio
 import gc
-from dataclasses import replace
 
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.worker import Worker
 
-from batchtui.api.client import BatchClient
 from batchtui.api.models import Batch
 from batchtui.api.retry import RetryPolicy
-from batchtui.config import Settings
 from batchtui.sim import FaultConfig, ManualClock, SimConfig, Simulator
 from batchtui.ui.app import BatchApp
 from batchtui.ui.screens.batches import BatchesScreen
 from batchtui.ui.widgets.batch_table import BatchTable
+from tests.support.apps import build_app
 from tests.ui.conftest import widget_text
 
 START = 1_795_618_800.0
@@ -44,12 +42,6 @@ FAULTS = FaultConfig(
     seed=5,
 )
 FAST_RETRIES = RetryPolicy(max_retries=2, initial_delay=0.001, max_delay=0.01)
-
-
-def app_for(simulator: Simulator, clock: ManualClock, *, refresh: float = 3600.0) -> BatchApp:
-    settings = Settings(api_key=KEY, base_url=simulator.base_url, refresh_seconds=refresh, page_size=PAGE_SIZE)
-    client = BatchClient(replace(settings.client_config(), retry=FAST_RETRIES))
-    return BatchApp(settings, client=client, clock=clock)
 
 
 def rows(app: BatchApp) -> list[str]:
@@ -109,7 +101,7 @@ async def test_two_hundred_refreshes_under_faults_stay_responsive_and_consistent
     clock = ManualClock(start=START)
     with Simulator(SimConfig(seed=5, batch_count=40, api_key=KEY), clock=clock) as simulator:
         known_ids = {batch["id"] for batch in simulator.batches()}
-        app = app_for(simulator, clock)
+        app = build_app(base_url=simulator.base_url, key=KEY, clock=clock, page_size=PAGE_SIZE, retry=FAST_RETRIES)
         async with app.run_test(size=(140, 45)) as pilot:
             screen = await start(app, pilot)
             simulator.set_faults(FAULTS)
@@ -144,7 +136,7 @@ async def test_two_hundred_refreshes_under_faults_stay_responsive_and_consistent
 async def test_refreshes_do_not_leak_widgets():
     clock = ManualClock(start=START)
     with Simulator(SimConfig(seed=5, batch_count=40, api_key=KEY), clock=clock) as simulator:
-        app = app_for(simulator, clock)
+        app = build_app(base_url=simulator.base_url, key=KEY, clock=clock, page_size=PAGE_SIZE, retry=FAST_RETRIES)
         async with app.run_test(size=(140, 45)) as pilot:
             screen = await start(app, pilot)
             for _ in range(5):
@@ -164,7 +156,9 @@ async def test_the_refresh_timer_keeps_running_through_failures():
     clock = ManualClock(start=START)
     always_failing = FaultConfig.only(server_error=1.0)
     with Simulator(SimConfig(seed=5, batch_count=5, api_key=KEY), clock=clock) as simulator:
-        app = app_for(simulator, clock, refresh=1.0)
+        app = build_app(
+            base_url=simulator.base_url, key=KEY, clock=clock, refresh=1.0, page_size=PAGE_SIZE, retry=FAST_RETRIES
+        )
         async with app.run_test(size=(140, 45)) as pilot:
             await app.workers.wait_for_complete()
             simulator.set_faults(always_failing)

@@ -8,11 +8,11 @@ import sqlite3
 import pytest
 
 from batchtui.api.client import BatchClient, ClientConfig
-from batchtui.config import Settings
 from batchtui.sim import ManualClock, SimConfig, Simulator
 from batchtui.ui.app import BatchApp
 from batchtui.ui.history import History
 from tests.e2e.support import KEY, START, wait_until
+from tests.support.apps import build_app
 
 HISTORY_SIZE = 1_500  # 75 pages of 20: a batch 60 pages down is batch 1,200
 
@@ -32,8 +32,9 @@ def app_with_index(simulator, clock, path, *, refresh: float = 3600.0) -> BatchA
     async def sleep(seconds: float) -> None:
         clock.advance(max(seconds, 0.0))  # the walk's pacing moves the simulated clock, not the test's
 
-    settings = Settings(api_key=KEY, base_url=simulator.base_url, refresh_seconds=refresh, index=True)
-    return BatchApp(settings, clock=clock, history=History(path), sleep=sleep)
+    return build_app(
+        base_url=simulator.base_url, key=KEY, refresh=refresh, clock=clock, history=History(path), sleep=sleep
+    )
 
 
 def list_requests(simulator) -> list:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from batchtui.config import Settings
 from batchtui.sim import FaultConfig, ManualClock, SimConfig, Simulator
 from batchtui.ui.app import BatchApp
 from batchtui.ui.dialogs.confirm_cancel import ConfirmCancel
 from batchtui.ui.widgets.batch_detail import BatchDetail
 from batchtui.ui.widgets.batch_table import BatchTable
+from tests.support.apps import build_app
 from tests.ui.conftest import plain_text, settle, widget_text
 from tests.ui.rendering import assert_terminal_safe, widget_lines
 
@@ -24,11 +24,6 @@ HOSTILE_IDS = [
     "batch_hostile_unknown_status",
     "batch_hostile_markup_and_escapes",
 ]
-
-
-def app_for(simulator: Simulator, clock: ManualClock, *, page_size: int = 20) -> BatchApp:
-    settings = Settings(api_key=KEY, base_url=simulator.base_url, refresh_seconds=3600.0, page_size=page_size)
-    return BatchApp(settings, clock=clock)
 
 
 @pytest.fixture
@@ -53,7 +48,7 @@ async def select(app: BatchApp, pilot, batch_id: str) -> None:
 
 async def test_hostile_batches_are_listed_literally_and_nothing_reaches_the_terminal(clock):
     with Simulator(SimConfig(seed=3, batch_count=4, hostile=True, api_key=KEY), clock=clock) as simulator:
-        app = app_for(simulator, clock)
+        app = build_app(base_url=simulator.base_url, key=KEY, clock=clock)
         async with app.run_test(size=(160, 60)) as pilot:
             await settle(app, pilot)
             assert rows(app)[: len(HOSTILE_IDS)] == HOSTILE_IDS
@@ -93,7 +88,7 @@ async def test_hostile_batches_are_listed_literally_and_nothing_reaches_the_term
 
 async def test_the_cancel_dialog_and_toasts_keep_hostile_text_literal(clock):
     with Simulator(SimConfig(seed=3, batch_count=0, hostile=True, api_key=KEY), clock=clock) as simulator:
-        app = app_for(simulator, clock)
+        app = build_app(base_url=simulator.base_url, key=KEY, clock=clock)
         async with app.run_test(size=(160, 60)) as pilot:
             await settle(app, pilot)
             await select(app, pilot, "batch_hostile_markup_and_escapes")
@@ -119,7 +114,7 @@ async def test_the_cancel_dialog_and_toasts_keep_hostile_text_literal(clock):
 async def test_a_cursor_that_never_advances_stops_paging_with_a_message(clock):
     config = SimConfig(seed=3, batch_count=30, api_key=KEY, faults=FaultConfig.only(stuck_cursor=True))
     with Simulator(config, clock=clock) as simulator:
-        app = app_for(simulator, clock, page_size=10)
+        app = build_app(base_url=simulator.base_url, key=KEY, clock=clock, page_size=10)
         async with app.run_test(size=(140, 45)) as pilot:
             await settle(app, pilot)
             first = rows(app)
@@ -137,7 +132,7 @@ async def test_a_cursor_that_never_advances_stops_paging_with_a_message(clock):
 
 async def test_an_empty_account_shows_the_empty_state(clock):
     with Simulator(SimConfig(seed=3, batch_count=0, api_key=KEY), clock=clock) as simulator:
-        app = app_for(simulator, clock)
+        app = build_app(base_url=simulator.base_url, key=KEY, clock=clock)
         async with app.run_test(size=(140, 45)) as pilot:
             await settle(app, pilot)
             notice = app.screen.query_one("#notice")

@@ -7,7 +7,7 @@ import json
 import pytest
 from textual.widgets import Input, Select, TextArea
 
-from batchtui.api.client import ClientConfig, Timeouts
+from batchtui.api.client import Timeouts
 from batchtui.api.retry import RetryPolicy
 from batchtui.sim import FaultConfig, ManualClock, SimConfig, Simulator
 from batchtui.ui.screens.create_batch import CreateBatchScreen
@@ -15,9 +15,7 @@ from batchtui.ui.widgets.batch_table import BatchTable
 from tests.e2e.support import (
     KEY,
     START,
-    app_for,
     chat_request,
-    client_for,
     file_lines,
     notifications,
     posts,
@@ -26,6 +24,7 @@ from tests.e2e.support import (
     wait_until,
     write_jsonl,
 )
+from tests.support.apps import build_app
 from tests.ui.conftest import widget_text
 
 
@@ -64,7 +63,7 @@ async def test_a_bad_file_is_refused_with_line_numbers_and_nothing_is_uploaded(s
         json.dumps(chat_request("b", model="gpt-4.1")),
     ]
     bad.write_text("\n".join(lines) + "\n")
-    app = app_for(simulator, clock)
+    app = build_app(base_url=simulator.base_url, key=KEY, clock=clock)
     async with app.run_test(size=(140, 45)) as pilot:
         screen = await open_create(app, pilot)
         await pilot.press(*"bad.jsonl")  # typed, as a user would
@@ -83,7 +82,7 @@ async def test_a_bad_file_is_refused_with_line_numbers_and_nothing_is_uploaded(s
 
 async def test_form_mistakes_are_listed_before_the_file_is_even_read(simulator, clock, tmp_path):
     write_jsonl(tmp_path / "good.jsonl", [chat_request("a")])
-    app = app_for(simulator, clock)
+    app = build_app(base_url=simulator.base_url, key=KEY, clock=clock)
     async with app.run_test(size=(140, 45)) as pilot:
         screen = await open_create(app, pilot)
         screen.query_one("#create-path", Input).value = "good.jsonl"
@@ -104,7 +103,7 @@ async def test_form_mistakes_are_listed_before_the_file_is_even_read(simulator, 
 async def test_upload_and_create_put_the_new_batch_at_the_top_selected(simulator, clock, tmp_path):
     custom_ids = [f"row-{i}" for i in range(30)]
     write_jsonl(tmp_path / "input.jsonl", [chat_request(custom_id) for custom_id in custom_ids])
-    app = app_for(simulator, clock)
+    app = build_app(base_url=simulator.base_url, key=KEY, clock=clock)
     async with app.run_test(size=(140, 45)) as pilot:
         main = app.screen
         await settle(app, pilot)
@@ -151,10 +150,13 @@ async def test_a_lost_create_answer_finds_the_batch_instead_of_creating_another(
     write_jsonl(tmp_path / "input.jsonl", [chat_request(f"row-{i}") for i in range(5)])
     faults = FaultConfig.only(create_timeout_once=True, create_timeout_delay=1.5)
     with Simulator(SimConfig(seed=5, api_key=KEY, faults=faults), clock=clock) as simulator:
-        config = ClientConfig(
-            api_key=KEY, base_url=simulator.base_url, timeouts=Timeouts(read=0.5), retry=RetryPolicy(max_retries=0)
+        app = build_app(
+            base_url=simulator.base_url,
+            key=KEY,
+            clock=clock,
+            timeouts=Timeouts(read=0.5),
+            retry=RetryPolicy(max_retries=0),
         )
-        app = app_for(simulator, clock, client=client_for(simulator, config))
         async with app.run_test(size=(140, 45)) as pilot:
             main = app.screen
             screen = await open_create(app, pilot)

@@ -12,7 +12,7 @@ from batchtui.ui.screens.batches import BatchesScreen
 from batchtui.ui.screens.create_batch import CreateBatchScreen
 from batchtui.ui.screens.recovery import RecoveryScreen
 from tests.e2e.support import (
-    app_for,
+    KEY,
     file_bytes,
     file_lines,
     posts,
@@ -21,6 +21,7 @@ from tests.e2e.support import (
     settle,
     wait_until,
 )
+from tests.support.apps import build_app
 from tests.ui.conftest import widget_text
 
 
@@ -59,7 +60,7 @@ async def test_the_retry_file_holds_exactly_the_unfinished_requests(simulator, c
     batch = next(b for b in simulator.batches() if b["status"] == status and b["output_file_id"] and b["error_file_id"])
     expected = unfinished(simulator, batch)
     assert expected, "the simulator gave this batch nothing to retry"
-    app = app_for(simulator, clock, page_size=100)
+    app = build_app(base_url=simulator.base_url, key=KEY, clock=clock, page_size=100)
     async with app.run_test(size=(140, 45)) as pilot:
         screen = await open_recovery(app, pilot, batch)
         report = " ".join(widget_text(screen.query_one("#recovery-report")).split())
@@ -86,7 +87,7 @@ async def test_saving_over_an_existing_retry_file_asks_first(simulator, clock, w
     batch = next(b for b in simulator.batches() if b["status"] == "expired")
     target = workdir / f"{batch['id']}-retry.jsonl"
     target.write_text("mine\n")
-    app = app_for(simulator, clock, page_size=100)
+    app = build_app(base_url=simulator.base_url, key=KEY, clock=clock, page_size=100)
     async with app.run_test(size=(140, 45)) as pilot:
         screen = await open_recovery(app, pilot, batch)
         await save_default(app, pilot)
@@ -102,7 +103,7 @@ async def test_saving_over_an_existing_retry_file_asks_first(simulator, clock, w
 async def test_a_retry_batch_is_created_from_the_file_with_retry_of(simulator, clock, workdir):
     batch = next(b for b in simulator.batches() if b["status"] == "cancelled" and b["output_file_id"])
     expected = unfinished(simulator, batch)
-    app = app_for(simulator, clock, page_size=100)
+    app = build_app(base_url=simulator.base_url, key=KEY, clock=clock, page_size=100)
     async with app.run_test(size=(140, 45)) as pilot:
         main = app.screen
         await open_recovery(app, pilot, batch)

@@ -11,7 +11,7 @@ from batchtui.ui.dialogs.save_file import ConfirmOverwrite, SaveFileScreen
 from batchtui.ui.screens.results import ResultsScreen
 from batchtui.ui.widgets.result_table import ResultTable
 from tests.e2e.support import (
-    app_for,
+    KEY,
     content_requests,
     file_bytes,
     file_lines,
@@ -20,6 +20,7 @@ from tests.e2e.support import (
     settle,
     wait_until,
 )
+from tests.support.apps import build_app
 from tests.ui.conftest import widget_text
 
 
@@ -53,7 +54,7 @@ async def test_the_output_file_lists_every_result_and_filters(simulator, clock, 
     batch = a_batch(simulator, "completed")
     expected = file_lines(simulator, batch["output_file_id"])
     simulator.clear_requests()
-    app = app_for(simulator, clock, page_size=100)
+    app = build_app(base_url=simulator.base_url, key=KEY, clock=clock, page_size=100)
     async with app.run_test(size=(140, 45)) as pilot:
         screen = await open_file(app, pilot, batch["id"], "o")
         table = screen.query_one(ResultTable)
@@ -79,7 +80,7 @@ async def test_the_output_file_lists_every_result_and_filters(simulator, clock, 
 async def test_the_error_file_groups_failures_most_common_first(simulator, clock):
     batch = a_batch(simulator, "completed")
     expected = file_lines(simulator, batch["error_file_id"])
-    app = app_for(simulator, clock, page_size=100)
+    app = build_app(base_url=simulator.base_url, key=KEY, clock=clock, page_size=100)
     async with app.run_test(size=(140, 45)) as pilot:
         screen = await open_file(app, pilot, batch["id"], "e")
         table = screen.query_one(ResultTable)
@@ -107,7 +108,7 @@ async def test_the_error_file_groups_failures_most_common_first(simulator, clock
 
 async def test_an_expired_batch_shows_the_requests_the_window_cut_off(simulator, clock):
     batch = a_batch(simulator, "expired")
-    app = app_for(simulator, clock, page_size=100)
+    app = build_app(base_url=simulator.base_url, key=KEY, clock=clock, page_size=100)
     async with app.run_test(size=(140, 45)) as pilot:
         screen = await open_file(app, pilot, batch["id"], "e")
         codes = {row.error_code for row in screen.query_one(ResultTable).rows}
@@ -120,7 +121,7 @@ async def test_saving_is_atomic_and_asks_before_overwriting(simulator, clock, tm
     content = file_bytes(simulator, batch["output_file_id"])
     target = tmp_path / f"{batch['output_file_id']}.jsonl"
     target.write_bytes(b"an older download\n")
-    app = app_for(simulator, clock, page_size=100)
+    app = build_app(base_url=simulator.base_url, key=KEY, clock=clock, page_size=100)
     async with app.run_test(size=(140, 45)) as pilot:
         screen = await open_file(app, pilot, batch["id"], "o")
         await pilot.press("d")
@@ -146,7 +147,7 @@ async def test_saving_is_atomic_and_asks_before_overwriting(simulator, clock, tm
 
 
 async def test_o_e_and_r_are_dimmed_where_they_do_not_apply(simulator, clock):
-    app = app_for(simulator, clock, page_size=100)
+    app = build_app(base_url=simulator.base_url, key=KEY, clock=clock, page_size=100)
     cases = {
         "in_progress": a_batch(simulator, "in_progress", with_errors=False),
         "failed": a_batch(simulator, "failed", with_errors=False),

@@ -22,7 +22,7 @@ from textual.widgets import DataTable, Footer, Label
 from batchtui.api.models import Batch
 from batchtui.ui.widgets.batch_table import RENDER_CACHE_SIZES, BatchTable
 from batchtui.ui.widgets.lean_footer import LeanFooter
-from tests.ui.fake_api import NOW, make_batch
+from tests.support.batches import NOW, numbered_batch
 
 PYPROJECT = Path(__file__).resolve().parents[2] / "pyproject.toml"
 TEXTUAL = version("textual")
@@ -95,7 +95,7 @@ class TableApp(App):
 
 def fill(table: DataTable) -> None:
     if isinstance(table, BatchTable):
-        table.show_batches([Batch.model_validate(make_batch(index)) for index in range(40)], NOW)
+        table.show_batches([Batch.model_validate(numbered_batch(index)) for index in range(40)], NOW)
     else:
         table.add_columns("id", "status")
         for index in range(40):

@@ -16,7 +16,7 @@ from pathlib import Path
 from batchtui.store import Index, open_index, parse_query, save_batches, search
 from batchtui.store.reads import active_batches
 from batchtui.store.searching import Sort
-from tests.store.factories import history
+from tests.support.batches import long_history
 
 NOW = 1_800_000_000
 
@@ -65,7 +65,7 @@ def main() -> None:
 
 def _fill(index: Index, rows: int) -> None:
     started = time.perf_counter()
-    batches = history(rows, now=NOW)
+    batches = long_history(rows, now=NOW)
     # Pages of 100, as the backfill writes them.
     for start in range(0, len(batches), 100):
         save_batches(index, batches[start : start + 100], seen_at=NOW)
@@ -105,7 +105,7 @@ def _measure_call(name: str, call: Callable[[], int], runs: int) -> None:
 
 def _measure_writes(index: Index, runs: int) -> None:
     """A backfill step: one page of 100 batches the index already holds, with new counts."""
-    pages = [history(100, now=NOW, seed=11) for _ in range(2)]
+    pages = [long_history(100, now=NOW, seed=11) for _ in range(2)]
     timings = []
     for run in range(min(runs, 50)):
         page = pages[run % 2]

@@ -26,7 +26,7 @@ from batchtui.store import (
 )
 from batchtui.store.query import parse_query
 from batchtui.store.schema import SCHEMA_VERSION
-from tests.store.factories import batch
+from tests.support.batches import history_batch
 
 NOW = 1_790_000_000
 
@@ -48,7 +48,7 @@ def test_a_new_index_has_the_schema_in_wal_mode(index: Index, index_file: Path) 
 
 def test_reopening_a_healthy_index_keeps_its_batches_and_says_nothing(index_file: Path) -> None:
     with open_index(index_file).index as first:
-        save_batches(first, [batch("batch_kept")], seen_at=NOW)
+        save_batches(first, [history_batch("batch_kept")], seen_at=NOW)
     opened = open_index(index_file)
     with opened.index as second:
         assert opened.note is None
@@ -93,7 +93,7 @@ def test_an_empty_version_0_file_is_migrated_to_the_current_schema(index_file: P
     opened = open_index(index_file)
     with opened.index as index:
         assert opened.note is None
-        save_batches(index, [batch("batch_new")], seen_at=NOW)
+        save_batches(index, [history_batch("batch_new")], seen_at=NOW)
         assert indexed_count(index) == 1
 
 
@@ -145,7 +145,7 @@ def test_a_version_1_file_gains_full_text_search_over_the_batches_it_already_had
         with index.reading() as connection:
             assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         # The update trigger keeps the new index in step with rows that predate it.
-        save_batches(index, [batch("batch_old_one", metadata={"project": "voyager"})], seen_at=NOW)
+        save_batches(index, [history_batch("batch_old_one", metadata={"project": "voyager"})], seen_at=NOW)
         assert search(index, parse_query("apollo"), now=NOW).matching == 0
         assert search(index, parse_query("voyager"), now=NOW).matching == 1
 
@@ -159,7 +159,7 @@ def corrupt_garbage(path: Path) -> None:
 
 def corrupt_truncated(path: Path) -> None:
     with open_index(path).index as index:
-        save_batches(index, [batch(f"batch_{n}", metadata={"n": "x" * 400}) for n in range(300)], seen_at=NOW)
+        save_batches(index, [history_batch(f"batch_{n}", metadata={"n": "x" * 400}) for n in range(300)], seen_at=NOW)
     data = path.read_bytes()
     assert not path.with_name(path.name + "-wal").exists()
     path.write_bytes(data[: len(data) // 2])
@@ -167,7 +167,7 @@ def corrupt_truncated(path: Path) -> None:
 
 def corrupt_future_version(path: Path) -> None:
     with open_index(path).index as index:
-        save_batches(index, [batch("batch_from_the_future")], seen_at=NOW)
+        save_batches(index, [history_batch("batch_from_the_future")], seen_at=NOW)
     connection = raw_connection(path)
     connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     connection.close()
@@ -201,7 +201,7 @@ def test_an_unusable_file_is_moved_aside_and_rebuilt_with_one_line_saying_so(
         assert "batches-test.sqlite3.corrupt-20260921T" in opened.note
         assert "\n" not in opened.note
         assert indexed_count(index) == 0
-        save_batches(index, [batch("batch_after_rebuild")], seen_at=NOW)
+        save_batches(index, [history_batch("batch_after_rebuild")], seen_at=NOW)
     aside = [path for path in index_file.parent.iterdir() if ".corrupt-" in path.name and "-wal" not in path.name]
     assert len(aside) == 1
     assert aside[0].read_bytes() == damaged_bytes
@@ -222,7 +222,7 @@ def test_two_rebuilds_in_the_same_second_keep_both_damaged_files(index_file: Pat
 
 def test_damage_found_while_in_use_is_a_typed_error_and_rebuild_recovers(index_file: Path) -> None:
     with open_index(index_file).index as index:
-        save_batches(index, [batch(f"batch_{n}", metadata={"pad": "y" * 300}) for n in range(400)], seen_at=NOW)
+        save_batches(index, [history_batch(f"batch_{n}", metadata={"pad": "y" * 300}) for n in range(400)], seen_at=NOW)
         with index.reading() as connection:
             page_size = connection.execute("PRAGMA page_size").fetchone()[0]
             root = connection.execute("SELECT rootpage FROM sqlite_master WHERE name = 'batch_json'").fetchone()[0]
@@ -264,7 +264,7 @@ def test_a_full_disk_is_reported_as_unavailable_not_as_an_sqlite_error(index: In
     # What a full disk looks like to SQLite: no page can be added.
     with index.reading() as connection:
         connection.execute(f"PRAGMA max_page_count = {pages}")
-    big = [batch(f"batch_{n}", metadata={"pad": "z" * 500}) for n in range(200)]
+    big = [history_batch(f"batch_{n}", metadata={"pad": "z" * 500}) for n in range(200)]
     with pytest.raises(IndexUnavailable) as caught:
         save_batches(index, big, seen_at=NOW)
     assert caught.value.message.startswith("the disk is full")
@@ -285,7 +285,7 @@ def test_two_connections_in_two_threads_write_the_same_file_at_once(index_file: 
             with open_index(index_file).index as index:
                 start.wait()
                 for page in range(20):
-                    batches = [batch(f"batch_{name}_{page}_{n}", status="in_progress") for n in range(20)]
+                    batches = [history_batch(f"batch_{name}_{page}_{n}", status="in_progress") for n in range(20)]
                     save_batches(index, batches, seen_at=NOW + page)
                     search(index, parse_query(name), now=NOW)
         except (StoreError, sqlite3.Error) as error:
@@ -306,12 +306,12 @@ WRITER = """
 import sys
 from pathlib import Path
 from batchtui.store import open_index, save_batches
-from tests.store.factories import batch
+from tests.support.batches import history_batch
 with open_index(Path(sys.argv[1])).index as index:
     print("ready", flush=True)
     sys.stdin.readline()
     for page in range(30):
-        save_batches(index, [batch(f"batch_other_{page}_{n}") for n in range(20)], seen_at=page)
+        save_batches(index, [history_batch(f"batch_other_{page}_{n}") for n in range(20)], seen_at=page)
 print("done", flush=True)
 """
 
@@ -332,7 +332,7 @@ def test_two_processes_write_the_same_file_at_once(index_file: Path) -> None:
         other.stdin.write("go\n")
         other.stdin.flush()
         for page in range(30):
-            save_batches(index, [batch(f"batch_mine_{page}_{n}") for n in range(20)], seen_at=page)
+            save_batches(index, [history_batch(f"batch_mine_{page}_{n}") for n in range(20)], seen_at=page)
         out, err = other.communicate(timeout=60)
         assert other.returncode == 0, err
         assert out.strip() == "done"
@@ -346,7 +346,7 @@ def test_a_lock_held_past_the_timeout_is_index_busy_never_database_is_locked(ind
     try:
         with open_index(index_file, busy_timeout=0.05).index as index:
             with pytest.raises(IndexBusy) as caught:
-                save_batches(index, [batch("batch_waiting")], seen_at=NOW)
+                save_batches(index, [history_batch("batch_waiting")], seen_at=NOW)
             assert "locked" not in caught.value.message
             # Readers are not blocked by a writer under WAL.
             assert indexed_count(index) == 0

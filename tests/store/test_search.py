@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from batchtui.store import Index, open_index, save_batches, search, searching
 from batchtui.store.query import parse_query
 from batchtui.store.searching import Sort
-from tests.store.factories import DAY, batch, history
+from tests.support.batches import DAY, history_batch, long_history
 
 NOW = 1_800_000_000
 NOV_1 = 1_793_491_200  # 2026-11-01T00:00:00Z
@@ -29,7 +29,7 @@ def small(index: Index) -> Index:
     save_batches(
         index,
         [
-            batch(
+            history_batch(
                 "batch_run",
                 status="in_progress",
                 created_at=NOW - 3600,
@@ -37,7 +37,7 @@ def small(index: Index) -> Index:
                 counts=(50, 0, 100),
                 metadata={"project": "apollo", "owner": "Ada Lovelace"},
             ),
-            batch(
+            history_batch(
                 "batch_fail",
                 status="failed",
                 created_at=NOW - 2 * DAY,
@@ -45,7 +45,7 @@ def small(index: Index) -> Index:
                 counts=(0, 0, 0),
                 metadata={"project": "gemini", "run": "nightly-3"},
             ),
-            batch(
+            history_batch(
                 "batch_emb",
                 status="completed",
                 created_at=NOW - 8 * DAY,
@@ -54,7 +54,7 @@ def small(index: Index) -> Index:
                 counts=(10, 0, 10),
                 metadata={"project": "apollo-2"},
             ),
-            batch(
+            history_batch(
                 "batch_nomodel",
                 status="expired",
                 created_at=NOW - 30 * DAY,
@@ -63,7 +63,7 @@ def small(index: Index) -> Index:
                 endpoint="/embeddings",
                 metadata=None,
             ),
-            batch(
+            history_batch(
                 "batch_cancel",
                 status="cancelling",
                 created_at=NOW - 40 * DAY,
@@ -137,7 +137,7 @@ def test_created_ranges_are_exact_at_their_edges(index: Index) -> None:
         "after": NOV_1 + DAY,
         "week": NOW - 7 * DAY,
     }
-    save_batches(index, [batch(name, created_at=at) for name, at in moments.items()], seen_at=NOW)
+    save_batches(index, [history_batch(name, created_at=at) for name, at in moments.items()], seen_at=NOW)
 
     def found(text: str) -> set[str]:
         return set(ids(index, text))
@@ -160,8 +160,8 @@ def test_a_query_with_a_problem_says_so_and_is_not_an_empty_result(small: Index)
 
 
 def test_pages_counts_and_when_they_were_fetched(index: Index) -> None:
-    save_batches(index, [batch(f"batch_{n:02d}", created_at=NOW - n) for n in range(0, 25)], seen_at=NOW)
-    save_batches(index, [batch("batch_03", created_at=NOW - 3)], seen_at=NOW + 50)
+    save_batches(index, [history_batch(f"batch_{n:02d}", created_at=NOW - n) for n in range(0, 25)], seen_at=NOW)
+    save_batches(index, [history_batch("batch_03", created_at=NOW - 3)], seen_at=NOW + 50)
     first = search(index, parse_query(""), now=NOW, limit=10)
     third = search(index, parse_query(""), now=NOW, limit=10, offset=20)
     assert [found["id"] for found in first.batches] == [f"batch_{n:02d}" for n in range(10)]
@@ -284,7 +284,7 @@ def history_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Index]:
         yield index
 
 
-HISTORY = history(600, now=NOW)
+HISTORY = long_history(600, now=NOW)
 
 REFERENCE_QUERIES = [
     "",

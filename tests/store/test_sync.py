@@ -19,8 +19,8 @@ from batchtui.store.planner import (
     plan_active_refresh,
 )
 from batchtui.store.reads import active_batches
-from tests.store.factories import batch, history
 from tests.store.fake_server import FakeBatchList
+from tests.support.batches import history_batch, long_history
 
 NOW = 1_800_000_000
 PAGE = 20
@@ -62,7 +62,7 @@ class Driver:
 
 
 def test_a_fresh_index_backfills_the_whole_history_gently(tmp_path: Path) -> None:
-    server = FakeBatchList(history(1_234, now=NOW))
+    server = FakeBatchList(long_history(1_234, now=NOW))
     run = Driver(tmp_path / "index.sqlite3", server)
     run.visible_page()
     sent = run.history()
@@ -77,7 +77,7 @@ def test_a_fresh_index_backfills_the_whole_history_gently(tmp_path: Path) -> Non
 
 
 def test_an_interrupted_backfill_resumes_where_it_stopped_after_a_restart(tmp_path: Path) -> None:
-    server = FakeBatchList(history(1_234, now=NOW))
+    server = FakeBatchList(long_history(1_234, now=NOW))
     first = Driver(tmp_path / "index.sqlite3", server)
     first.visible_page()
     assert first.history(at_most=5) == 5
@@ -95,12 +95,12 @@ def test_an_interrupted_backfill_resumes_where_it_stopped_after_a_restart(tmp_pa
 
 
 def test_a_later_run_fetches_only_what_is_new_on_top(tmp_path: Path) -> None:
-    server = FakeBatchList(history(500, now=NOW))
+    server = FakeBatchList(long_history(500, now=NOW))
     first = Driver(tmp_path / "index.sqlite3", server)
     first.visible_page()
     first.history()
     first.close()
-    server.add_newer(history(250, now=NOW + 10 * 86_400, days=5, seed=2))
+    server.add_newer(long_history(250, now=NOW + 10 * 86_400, days=5, seed=2))
     server.requests.clear()
     later = Driver(tmp_path / "index.sqlite3", server, clock=NOW + 10 * 86_400)
     later.visible_page()
@@ -112,7 +112,7 @@ def test_a_later_run_fetches_only_what_is_new_on_top(tmp_path: Path) -> None:
 
 
 def test_nothing_new_costs_nothing_beyond_the_visible_page(tmp_path: Path) -> None:
-    server = FakeBatchList(history(300, now=NOW))
+    server = FakeBatchList(long_history(300, now=NOW))
     first = Driver(tmp_path / "index.sqlite3", server)
     first.visible_page()
     first.history()
@@ -126,18 +126,18 @@ def test_nothing_new_costs_nothing_beyond_the_visible_page(tmp_path: Path) -> No
 
 
 def test_an_interrupted_catch_up_leaves_no_hole_after_a_restart(tmp_path: Path) -> None:
-    server = FakeBatchList(history(400, now=NOW))
+    server = FakeBatchList(long_history(400, now=NOW))
     first = Driver(tmp_path / "index.sqlite3", server)
     first.visible_page()
     first.history()
     first.close()
-    server.add_newer(history(250, now=NOW + 5 * 86_400, days=3, seed=3))
+    server.add_newer(long_history(250, now=NOW + 5 * 86_400, days=3, seed=3))
     second = Driver(tmp_path / "index.sqlite3", server, clock=NOW + 5 * 86_400)
     second.visible_page()
     assert second.history(at_most=1) == 1
     second.close()
     # Stopped with a gap open, and more arrive before the next start.
-    server.add_newer(history(30, now=NOW + 6 * 86_400, days=1, seed=4))
+    server.add_newer(long_history(30, now=NOW + 6 * 86_400, days=1, seed=4))
     third = Driver(tmp_path / "index.sqlite3", server, clock=NOW + 6 * 86_400)
     third.visible_page()
     third.history()
@@ -151,7 +151,7 @@ def test_an_interrupted_catch_up_leaves_no_hole_after_a_restart(tmp_path: Path) 
 
 
 def test_a_server_that_never_stops_saying_has_more_does_not_keep_us_paging(tmp_path: Path) -> None:
-    server = FakeBatchList(history(50, now=NOW), stuck=True)
+    server = FakeBatchList(long_history(50, now=NOW), stuck=True)
     run = Driver(tmp_path / "index.sqlite3", server)
     run.visible_page()
     assert run.history() <= 2
@@ -160,9 +160,9 @@ def test_a_server_that_never_stops_saying_has_more_does_not_keep_us_paging(tmp_p
 
 
 def test_active_batches_deep_in_history_are_refreshed_until_they_end_and_then_never(tmp_path: Path) -> None:
-    batches = [batch(f"batch_{n:03d}", created_at=NOW - n) for n in range(300)]
-    batches[150] = batch("batch_150", status="in_progress", created_at=NOW - 150, counts=(1, 0, 10))
-    batches[260] = batch("batch_260", status="finalizing", created_at=NOW - 260, counts=(9, 1, 10))
+    batches = [history_batch(f"batch_{n:03d}", created_at=NOW - n) for n in range(300)]
+    batches[150] = history_batch("batch_150", status="in_progress", created_at=NOW - 150, counts=(1, 0, 10))
+    batches[260] = history_batch("batch_260", status="finalizing", created_at=NOW - 260, counts=(9, 1, 10))
     server = FakeBatchList(batches)
     with open_index(tmp_path / "index.sqlite3").index as index:
         save_batches(index, batches, seen_at=NOW)
@@ -170,7 +170,7 @@ def test_active_batches_deep_in_history_are_refreshed_until_they_end_and_then_ne
 
         requests = plan_active_refresh(active_batches(index), visible_ids=visible, now=NOW + 60, interval=30)
         assert requests == (Retrieve("batch_150"), Retrieve("batch_260"))
-        server.batches[150] = batch("batch_150", status="completed", created_at=NOW - 150, counts=(10, 0, 10))
+        server.batches[150] = history_batch("batch_150", status="completed", created_at=NOW - 150, counts=(10, 0, 10))
         for request in requests:
             assert isinstance(request, Retrieve)
             save_batches(index, [server.retrieve(request.batch_id)], seen_at=NOW + 60)
@@ -185,7 +185,7 @@ def test_active_batches_deep_in_history_are_refreshed_until_they_end_and_then_ne
 
 def test_several_shallow_active_batches_are_refreshed_by_one_sweep(tmp_path: Path) -> None:
     batches = [
-        batch(f"batch_{n:03d}", created_at=NOW - n, status="in_progress" if n in (25, 40, 70) else "completed")
+        history_batch(f"batch_{n:03d}", created_at=NOW - n, status="in_progress" if n in (25, 40, 70) else "completed")
         for n in range(300)
     ]
     server = FakeBatchList(batches)

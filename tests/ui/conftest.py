@@ -1,36 +1,30 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
 
-from batchtui.api.client import BatchClient, ClientConfig
-from batchtui.api.retry import RetryPolicy
-from batchtui.clock import ManualClock
-from batchtui.config import Settings
 from batchtui.ui.app import BatchApp
-from tests.ui.fake_api import NOW, FakeAPI, make_batch
-
-FAKE_KEY = "sk-test-SECRET-4f9a1c"
+from tests.support.apps import build_app
+from tests.support.batches import numbered_batch
+from tests.ui.fake_api import FakeAPI
 
 
 @pytest.fixture
 def fake_api() -> FakeAPI:
     statuses = ["in_progress", "completed", "validating", "failed", "finalizing", "expired", "cancelled"]
-    return FakeAPI(batches=[make_batch(i, statuses[i % len(statuses)]) for i in range(45)])
+    return FakeAPI(batches=[numbered_batch(i, statuses[i % len(statuses)]) for i in range(45)])
 
 
 @pytest.fixture
-def make_app(fake_api: FakeAPI):
-    def build(*, page_size: int = 20, refresh: float = 3600.0) -> BatchApp:
-        client = BatchClient(
-            ClientConfig(api_key=FAKE_KEY, base_url="http://fake.test/v1", retry=RetryPolicy(max_retries=0)),
-            transport=fake_api.transport(),
-        )
-        settings = Settings(
-            api_key=FAKE_KEY, base_url="http://fake.test/v1", page_size=page_size, refresh_seconds=refresh
-        )
-        return BatchApp(settings, client=client, clock=ManualClock(NOW))
+def make_app(fake_api: FakeAPI) -> Callable[..., BatchApp]:
+    """build_app over the fake_api fixture; options as build_app takes them (page_size, refresh, ...)."""
 
-    return build
+    def make(**options: Any) -> BatchApp:
+        return build_app(transport=fake_api.transport(), **options)
+
+    return make
 
 
 async def settle(app: BatchApp, pilot) -> None:

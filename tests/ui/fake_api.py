@@ -8,26 +8,7 @@ from typing import Any
 
 import httpx
 
-NOW = 1_764_000_000  # 2025-11-24 16:00:00 UTC: every test and snapshot sees the same time
-
-
-def make_batch(index: int, status: str = "in_progress", **overrides: Any) -> dict[str, Any]:
-    created = NOW - index * 3600
-    batch: dict[str, Any] = {
-        "id": f"batch_{index:04d}",
-        "object": "batch",
-        "endpoint": "/v1/chat/completions",
-        "input_file_id": f"file-in-{index:04d}",
-        "completion_window": "24h",
-        "status": status,
-        "created_at": created,
-        "expires_at": created + 86400,
-        "model": "gpt-4o-mini",
-        "request_counts": {"total": 1000, "completed": 10 * index, "failed": index % 3},
-        "metadata": {"project": "triage", "run": f"r{index}"},
-    }
-    batch.update(overrides)
-    return batch
+from tests.support.batches import NOW
 
 
 @dataclass
@@ -55,8 +36,8 @@ class FakeAPI:
             return self._cancel(path.split("/")[-2])
         if request.method == "GET" and "/batches/" in path:
             batch = self._find(path.rsplit("/", 1)[-1])
-            return httpx.Response(200, json=batch) if batch else _error(404, "No such batch")
-        return _error(404, "Unknown route")
+            return httpx.Response(200, json=batch) if batch else error_response(404, "No such batch")
+        return error_response(404, "Unknown route")
 
     def _find(self, batch_id: str) -> dict[str, Any] | None:
         return next((b for b in self.batches if b["id"] == batch_id), None)
@@ -87,13 +68,13 @@ class FakeAPI:
             return httpx.Response(status, json=body)
         batch = self._find(batch_id)
         if batch is None:
-            return _error(404, "No such batch")
+            return error_response(404, "No such batch")
         batch["status"] = "cancelling"
         batch["cancelling_at"] = NOW
         return httpx.Response(200, json=batch)
 
 
-def _error(status: int, message: str) -> httpx.Response:
+def error_response(status: int, message: str) -> httpx.Response:
     return httpx.Response(
         status,
         json={"error": {"message": message, "type": "invalid_request_error", "param": None, "code": None}},

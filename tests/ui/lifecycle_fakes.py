@@ -6,17 +6,12 @@ import asyncio
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 import httpx
 
-from batchtui.api.client import BatchClient, ClientConfig
-from batchtui.api.retry import RetryPolicy
-from batchtui.clock import ManualClock
-from batchtui.config import Settings
-from batchtui.ui.app import BatchApp
-from tests.ui.conftest import FAKE_KEY
-from tests.ui.fake_api import NOW, FakeAPI, _error, make_batch
+from tests.support.batches import NOW, numbered_batch
+from tests.support.files import file_json
+from tests.ui.fake_api import FakeAPI, error_response
 
 # What POST /batches does, in order: "ok" creates; "drop" loses the request (nothing created);
 # "lost" creates, then loses the answer; "refuse" answers 400; "garbled" creates and answers non-JSON.
@@ -54,7 +49,7 @@ class LifecycleAPI(FakeAPI):
         if request.method == "GET" and path.endswith("/batches") and self.list_failures:
             self.requests.append(request)
             self.list_failures -= 1
-            return _error(500, "The server had an error while processing your request.")
+            return error_response(500, "The server had an error while processing your request.")
         return self.handle(request)
 
     def posts(self, suffix: str) -> list[httpx.Request]:
@@ -67,15 +62,7 @@ class LifecycleAPI(FakeAPI):
         self.uploads += 1
         file_id = f"file-up-{self.uploads}"
         self.files[file_id] = request.content
-        body = {
-            "id": file_id,
-            "object": "file",
-            "bytes": len(request.content),
-            "created_at": NOW,
-            "filename": "input.jsonl",
-            "purpose": "batch",
-        }
-        return httpx.Response(200, json=body)
+        return httpx.Response(200, json=file_json(file_id, bytes=len(request.content)))
 
     def _create(self, request: httpx.Request) -> httpx.Response:
         outcome = self.create_outcomes.pop(0) if self.create_outcomes else "ok"
@@ -94,7 +81,7 @@ class LifecycleAPI(FakeAPI):
                     }
                 },
             )
-        batch = make_batch(
+        batch = numbered_batch(
             len(self.batches) + 100,
             "validating",
             id=f"batch_new{len(self.posts('/batches'))}",
@@ -114,40 +101,10 @@ class LifecycleAPI(FakeAPI):
         file_id = path.split("/files/", 1)[1].split("/", 1)[0]
         content = self.files.get(file_id)
         if content is None:
-            return _error(404, f"No such File object: {file_id}")
+            return error_response(404, f"No such File object: {file_id}")
         if path.endswith("/content"):
             return httpx.Response(200, content=content, headers={"content-type": "application/octet-stream"})
         return httpx.Response(200, json={"id": file_id, "object": "file", "bytes": len(content), "created_at": NOW})
-
-
-def lifecycle_app(api: LifecycleAPI, *, page_size: int = 20) -> BatchApp:
-    client = BatchClient(
-        ClientConfig(api_key=FAKE_KEY, base_url="http://fake.test/v1", retry=RetryPolicy(max_retries=0)),
-        transport=api.transport(),
-    )
-    settings = Settings(api_key=FAKE_KEY, base_url="http://fake.test/v1", page_size=page_size, refresh_seconds=3600.0)
-    return BatchApp(settings, client=client, clock=ManualClock(NOW))
-
-
-def result_line(custom_id: str, status: int | None = 200, *, text: str = "fine", error: dict | None = None) -> dict:
-    if status is None:
-        return {"id": f"batch_req_{custom_id}", "custom_id": custom_id, "response": None, "error": error}
-    if status >= 400:
-        body: dict[str, Any] = {
-            "error": error or {"message": "Bad request", "type": "invalid_request_error", "code": "invalid_value"}
-        }
-    else:
-        body = {"object": "chat.completion", "choices": [{"message": {"role": "assistant", "content": text}}]}
-    return {
-        "id": f"batch_req_{custom_id}",
-        "custom_id": custom_id,
-        "response": {"status_code": status, "request_id": f"req_{custom_id}", "body": body},
-        "error": None,
-    }
-
-
-def jsonl(records: list[dict]) -> bytes:
-    return "".join(json.dumps(record) + "\n" for record in records).encode()
 
 
 async def wait_until(pilot, condition: Callable[[], object], timeout: float = 10.0) -> None:

@@ -8,7 +8,7 @@ from textual.geometry import Region
 
 from batchtui.api.models import Batch
 from batchtui.ui.widgets.batch_detail import STACK_BELOW, BatchDetail
-from tests.ui.fake_api import NOW, make_batch
+from tests.support.batches import NOW, numbered_batch
 
 
 class DetailOnly(App):
@@ -19,7 +19,7 @@ class DetailOnly(App):
 
 
 def batch(index: int, **overrides) -> Batch:
-    return Batch.model_validate(make_batch(index, **overrides))
+    return Batch.model_validate(numbered_batch(index, **overrides))
 
 
 LONG_METADATA = {f"key_{n:02d}": f"value {n}" for n in range(16)}  # taller than the pane

@@ -8,8 +8,8 @@ from batchtui.ui.dialogs.confirm_cancel import ConfirmCancel
 from batchtui.ui.screens.batches import BatchesScreen
 from batchtui.ui.widgets.batch_detail import BatchDetail
 from batchtui.ui.widgets.batch_table import BatchTable
+from tests.support.batches import numbered_batch
 from tests.ui.conftest import settle, widget_text
-from tests.ui.fake_api import make_batch
 
 
 def table_ids(app) -> list[str]:
@@ -79,7 +79,7 @@ async def test_refresh_updates_rows_in_place_and_keeps_the_selection(make_app, f
         assert app.screen.selected_id == "batch_0003"
         # A new batch arrives at the top and a visible one progresses.
         fake_api.batches[3]["request_counts"] = {"total": 1000, "completed": 999, "failed": 1}
-        fake_api.batches.insert(0, make_batch(99, "validating", id="batch_new"))
+        fake_api.batches.insert(0, numbered_batch(99, "validating", id="batch_new"))
         await pilot.press("r")
         await settle(app, pilot)
         ids = table_ids(app)

@@ -12,9 +12,11 @@ from batchtui.api.redaction import REDACTED
 from batchtui.ui.app import BatchApp
 from batchtui.ui.crash_log import CrashReport, record_crash
 from batchtui.ui.screens.batches import BatchesScreen
-from tests.ui.conftest import FAKE_KEY, settle
-from tests.ui.fake_api import make_batch
-from tests.ui.lifecycle_fakes import LifecycleAPI, lifecycle_app, wait_until
+from tests.support.apps import build_app
+from tests.support.batches import numbered_batch
+from tests.support.keys import FAKE_KEY
+from tests.ui.conftest import settle
+from tests.ui.lifecycle_fakes import LifecycleAPI, wait_until
 
 
 @pytest.fixture(autouse=True)
@@ -25,7 +27,7 @@ def cache_dir(tmp_path, monkeypatch):
 
 @pytest.fixture
 def api() -> LifecycleAPI:
-    return LifecycleAPI(batches=[make_batch(0, "completed"), make_batch(1, "in_progress")])
+    return LifecycleAPI(batches=[numbered_batch(0, "completed"), numbered_batch(1, "in_progress")])
 
 
 def boom(*args, **kwargs) -> None:
@@ -41,7 +43,7 @@ def the_log(cache_dir) -> str:
 
 async def test_a_worker_error_ends_the_app_with_status_1_and_a_log_without_the_key(api, cache_dir, monkeypatch):
     monkeypatch.setattr(BatchesScreen, "_page_loaded", boom)  # runs inside the page worker
-    app = lifecycle_app(api)
+    app = build_app(transport=api.transport())
     with pytest.raises(WorkerFailed):  # Pilot re-raises what ended the app
         async with app.run_test() as pilot:
             await wait_until(pilot, lambda: not app.is_running)
@@ -54,7 +56,7 @@ async def test_a_worker_error_ends_the_app_with_status_1_and_a_log_without_the_k
 
 async def test_a_message_handler_error_is_logged_the_same_way(api, cache_dir, monkeypatch):
     monkeypatch.setattr(BatchesScreen, "action_copy_id", boom)
-    app = lifecycle_app(api)
+    app = build_app(transport=api.transport())
     with pytest.raises(RuntimeError, match="boom"):
         async with app.run_test() as pilot:
             await settle(app, pilot)
@@ -68,7 +70,7 @@ async def test_a_message_handler_error_is_logged_the_same_way(api, cache_dir, mo
 def test_the_terminal_gets_one_line_instead_of_textuals_traceback(api, cache_dir, monkeypatch, capsys):
     monkeypatch.setattr(BatchesScreen, "_page_loaded", boom)
     monkeypatch.setattr(BatchApp, "run", lambda self: App.run(self, headless=True, size=(100, 30)))  # no terminal
-    assert lifecycle_app(api).run_in_terminal() == 1
+    assert build_app(transport=api.transport()).run_in_terminal() == 1
     (log,) = (cache_dir / "logs").iterdir()
     out, err = capsys.readouterr()
     assert out == ""

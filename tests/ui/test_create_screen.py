@@ -13,9 +13,10 @@ from textual.widgets import Input, Select, TextArea
 from batchtui.ui.dialogs.file_picker import FilePicker
 from batchtui.ui.screens.batches import BatchesScreen
 from batchtui.ui.screens.create_batch import CreateBatchScreen
+from tests.support.apps import build_app
+from tests.support.batches import numbered_batch
 from tests.ui.conftest import settle, widget_text
-from tests.ui.fake_api import make_batch
-from tests.ui.lifecycle_fakes import LifecycleAPI, lifecycle_app, wait_until
+from tests.ui.lifecycle_fakes import LifecycleAPI, wait_until
 
 
 def chat(custom_id: str, url: str = "/v1/chat/completions") -> dict:
@@ -24,7 +25,7 @@ def chat(custom_id: str, url: str = "/v1/chat/completions") -> dict:
 
 @pytest.fixture
 def api() -> LifecycleAPI:
-    return LifecycleAPI(batches=[make_batch(i, "completed") for i in range(5)])
+    return LifecycleAPI(batches=[numbered_batch(i, "completed") for i in range(5)])
 
 
 @pytest.fixture
@@ -53,7 +54,7 @@ def report(screen) -> str:
 
 
 async def test_escape_leaves_without_sending_anything(api, input_file):
-    app = lifecycle_app(api)
+    app = build_app(transport=api.transport())
     async with app.run_test(size=(120, 40)) as pilot:
         await open_form(app, pilot)
         await pilot.press("escape")
@@ -65,7 +66,7 @@ async def test_escape_leaves_without_sending_anything(api, input_file):
 async def test_the_endpoint_follows_the_file_and_can_be_changed(api, tmp_path, input_file):
     (tmp_path / "embed.jsonl").write_text(json.dumps(chat("e1", url="/v1/embeddings")) + "\n")
     (tmp_path / "odd.jsonl").write_text(json.dumps(chat("o1", url="/v1/fine_tuning/jobs")) + "\n")
-    app = lifecycle_app(api)
+    app = build_app(transport=api.transport())
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_form(app, pilot)
         select = screen.query_one("#create-endpoint", Select)
@@ -87,7 +88,7 @@ async def test_the_endpoint_follows_the_file_and_can_be_changed(api, tmp_path, i
 
 async def test_no_batch_created_then_ctrl_s_reuses_the_uploaded_file(api, input_file):
     api.create_outcomes = ["drop", "ok"]
-    app = lifecycle_app(api)
+    app = build_app(transport=api.transport())
     async with app.run_test(size=(120, 40)) as pilot:
         main = app.screen
         screen = await open_form(app, pilot)
@@ -112,7 +113,7 @@ async def test_no_batch_created_then_ctrl_s_reuses_the_uploaded_file(api, input_
 
 async def test_when_the_lookup_fails_too_the_next_try_looks_again_before_creating(api, input_file):
     api.create_outcomes = ["lost"]
-    app = lifecycle_app(api)
+    app = build_app(transport=api.transport())
     async with app.run_test(size=(120, 40)) as pilot:
         main = app.screen
         screen = await open_form(app, pilot)
@@ -133,7 +134,7 @@ async def test_when_the_lookup_fails_too_the_next_try_looks_again_before_creatin
 
 async def test_an_unreadable_success_answer_is_looked_up_not_retried(api, input_file):
     api.create_outcomes = ["garbled"]
-    app = lifecycle_app(api)
+    app = build_app(transport=api.transport())
     async with app.run_test(size=(120, 40)) as pilot:
         main = app.screen
         await open_form(app, pilot)
@@ -146,7 +147,7 @@ async def test_an_unreadable_success_answer_is_looked_up_not_retried(api, input_
 
 async def test_a_refused_create_shows_the_server_message_and_keeps_the_form(api, input_file):
     api.create_outcomes = ["refuse", "ok"]
-    app = lifecycle_app(api)
+    app = build_app(transport=api.transport())
     async with app.run_test(size=(120, 40)) as pilot:
         main = app.screen
         screen = await open_form(app, pilot)
@@ -170,7 +171,7 @@ async def test_a_refused_create_shows_the_server_message_and_keeps_the_form(api,
 
 async def test_a_file_changed_after_a_failed_create_is_checked_and_uploaded_again(api, input_file):
     api.create_outcomes = ["refuse", "ok"]
-    app = lifecycle_app(api)
+    app = build_app(transport=api.transport())
     async with app.run_test(size=(120, 40)) as pilot:
         main = app.screen
         await open_form(app, pilot)
@@ -187,7 +188,7 @@ async def test_a_file_changed_after_a_failed_create_is_checked_and_uploaded_agai
 
 async def test_leaving_is_refused_while_the_create_request_is_in_flight(api, input_file):
     api.create_gate = asyncio.Event()
-    app = lifecycle_app(api)
+    app = build_app(transport=api.transport())
     async with app.run_test(size=(120, 40)) as pilot:
         main = app.screen
         screen = await open_form(app, pilot)
@@ -205,7 +206,7 @@ async def test_leaving_is_refused_while_the_create_request_is_in_flight(api, inp
 async def test_the_file_picker_fills_in_the_path(api, tmp_path, input_file):
     (tmp_path / "notes.txt").write_text("not a batch file")
     (tmp_path / "inputs").mkdir()
-    app = lifecycle_app(api)
+    app = build_app(transport=api.transport())
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_form(app, pilot, path="")
         await pilot.press("ctrl+o")

@@ -25,8 +25,8 @@ from batchtui.ui.dialogs.file_picker import FilePicker
 from batchtui.ui.dialogs.help import HelpScreen
 from batchtui.ui.dialogs.save_file import ConfirmOverwrite, SaveFileScreen
 from batchtui.ui.screens.batches import BatchesScreen
+from tests.support.batches import NOW, numbered_batch
 from tests.ui.conftest import settle
-from tests.ui.fake_api import NOW, make_batch
 from tests.ui.lifecycle_fakes import wait_until
 from tests.ui.rendering import screen_lines
 
@@ -317,7 +317,7 @@ async def assert_reachable(pilot, dialog: Widget, first: str, last: str) -> None
 
 
 def long_batch() -> Batch:
-    return Batch.model_validate(make_batch(0, id=LONG_ID))
+    return Batch.model_validate(numbered_batch(0, id=LONG_ID))
 
 
 @pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])

@@ -6,9 +6,11 @@ import pytest
 
 from batchtui.ui.screens.recovery import RecoveryScreen
 from batchtui.ui.screens.results import ResultsScreen
+from tests.support.apps import build_app
+from tests.support.batches import numbered_batch
+from tests.support.files import jsonl, result_line
 from tests.ui.conftest import settle, widget_text
-from tests.ui.fake_api import make_batch
-from tests.ui.lifecycle_fakes import LifecycleAPI, jsonl, lifecycle_app, result_line, wait_until
+from tests.ui.lifecycle_fakes import LifecycleAPI, wait_until
 
 OVERLOADED = (503, {"error": {"message": "The engine is currently overloaded.", "type": "server_error"}})
 
@@ -23,7 +25,7 @@ def cache(tmp_path, monkeypatch):
 def api() -> LifecycleAPI:
     ids = {"input_file_id": "file-in", "output_file_id": "file-out", "error_file_id": None}
     files = {"file-in": b"{}\n", "file-out": jsonl([result_line("c0")])}
-    return LifecycleAPI(batches=[make_batch(0, "expired", **ids)], files=files)
+    return LifecycleAPI(batches=[numbered_batch(0, "expired", **ids)], files=files)
 
 
 def words(widget) -> str:
@@ -32,7 +34,7 @@ def words(widget) -> str:
 
 async def failure_on(key: str, screen_type: type, shown: str, *, overloaded: bool) -> str:
     fake = api()
-    app = lifecycle_app(fake)
+    app = build_app(transport=fake.transport())
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(app, pilot)
         fake.fail_with = OVERLOADED if overloaded else None

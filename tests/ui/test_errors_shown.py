@@ -11,15 +11,15 @@ from dataclasses import dataclass, field
 import httpx
 import pytest
 
-from batchtui.api.client import BatchClient, ClientConfig
 from batchtui.api.retry import RetryPolicy
 from batchtui.clock import ManualClock
-from batchtui.config import Settings
 from batchtui.ui.app import BatchApp
 from batchtui.ui.dialogs.error_details import ErrorDetails
 from batchtui.ui.widgets.batch_table import BatchTable
-from tests.ui.conftest import FAKE_KEY, settle, widget_text
-from tests.ui.fake_api import NOW, FakeAPI, make_batch
+from tests.support.apps import build_app
+from tests.support.batches import NOW, numbered_batch
+from tests.ui.conftest import settle, widget_text
+from tests.ui.fake_api import FakeAPI
 
 Handler = Callable[[httpx.Request], httpx.Response]
 REQUEST_ID = "req_7d1e0c5a9b"
@@ -153,18 +153,6 @@ CASES = {
 }
 
 
-def build_app(
-    handler: Handler, *, clock: ManualClock | None = None, retry: RetryPolicy | None = None, sleep=None
-) -> BatchApp:
-    client = BatchClient(
-        ClientConfig(api_key=FAKE_KEY, base_url="http://fake.test/v1", retry=retry or RetryPolicy(max_retries=0)),
-        transport=httpx.MockTransport(handler),
-        **({"sleep": sleep} if sleep is not None else {}),
-    )
-    settings = Settings(api_key=FAKE_KEY, base_url="http://fake.test/v1", refresh_seconds=3600.0)
-    return BatchApp(settings, client=client, clock=clock or ManualClock(NOW))
-
-
 def status_text(app: BatchApp) -> str:
     return widget_text(app.screen.query_one("#fetch-info"))
 
@@ -203,7 +191,7 @@ async def test_a_200_of_the_wrong_shape_keeps_its_request_id():
 
 
 async def shows_the_failure(case: Case) -> None:
-    app = build_app(case.handler)
+    app = build_app(transport=httpx.MockTransport(case.handler))
     async with app.run_test(size=(140, 45)) as pilot:
         await settle(app, pilot)
         shown = flat(notice_text(app) + " " + status_text(app))
@@ -226,14 +214,14 @@ STALE_CASES = ["403", "429", "500", "502-html", "refused", "read-timeout", "200-
 
 
 async def test_a_failed_refresh_keeps_the_rows_marked_stale_with_their_age():
-    fake = FakeAPI(batches=[make_batch(i) for i in range(5)])
+    fake = FakeAPI(batches=[numbered_batch(i) for i in range(5)])
     failure: Handler | None = None
 
     def handler(request: httpx.Request) -> httpx.Response:
         return failure(request) if failure else fake.handle(request)
 
     clock = ManualClock(NOW)
-    app = build_app(handler, clock=clock)
+    app = build_app(transport=httpx.MockTransport(handler), clock=clock)
     async with app.run_test(size=(140, 45)) as pilot:
         await settle(app, pilot)
         screen = app.screen
@@ -290,7 +278,7 @@ class ControlledSleep:
     ],
 )
 async def test_the_status_line_says_what_it_is_waiting_for_while_it_retries(status, headers, expected):
-    fake = FakeAPI(batches=[make_batch(i) for i in range(3)])
+    fake = FakeAPI(batches=[numbered_batch(i) for i in range(3)])
     calls = 0
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -302,7 +290,7 @@ async def test_the_status_line_says_what_it_is_waiting_for_while_it_retries(stat
         return fake.handle(request)
 
     sleep = ControlledSleep()
-    app = build_app(handler, retry=RetryPolicy(max_retries=1), sleep=sleep)
+    app = build_app(transport=httpx.MockTransport(handler), retry=RetryPolicy(max_retries=1), retry_sleep=sleep)
     async with app.run_test(size=(140, 45)) as pilot:
         await wait_until(pilot, sleep.sleeping.is_set)
         await pilot.pause()
@@ -319,7 +307,7 @@ async def test_the_status_line_says_what_it_is_waiting_for_while_it_retries(stat
 async def test_when_retries_run_out_the_retry_countdown_gives_way_to_the_error():
     sleep = ControlledSleep()
     handler = CASES["429"].handler
-    app = build_app(handler, retry=RetryPolicy(max_retries=1), sleep=sleep)
+    app = build_app(transport=httpx.MockTransport(handler), retry=RetryPolicy(max_retries=1), retry_sleep=sleep)
     async with app.run_test(size=(140, 45)) as pilot:
         await wait_until(pilot, sleep.sleeping.is_set)
         await pilot.pause()
@@ -333,9 +321,9 @@ async def test_when_retries_run_out_the_retry_countdown_gives_way_to_the_error()
 
 
 async def test_the_list_has_the_keys_again_after_a_notice_hid_it():
-    fake = FakeAPI(batches=[make_batch(i) for i in range(5)])
+    fake = FakeAPI(batches=[numbered_batch(i) for i in range(5)])
     kept = list(fake.batches)
-    app = build_app(fake.handle)
+    app = build_app(transport=fake.transport())
     async with app.run_test(size=(140, 45)) as pilot:
         await settle(app, pilot)
         screen = app.screen
@@ -352,13 +340,13 @@ async def test_the_list_has_the_keys_again_after_a_notice_hid_it():
 
 
 async def test_a_401_during_a_refresh_keeps_the_rows_marked_stale():
-    fake = FakeAPI(batches=[make_batch(i) for i in range(5)])
+    fake = FakeAPI(batches=[numbered_batch(i) for i in range(5)])
     failure: Handler | None = None
 
     def handler(request: httpx.Request) -> httpx.Response:
         return failure(request) if failure else fake.handle(request)
 
-    app = build_app(handler)
+    app = build_app(transport=httpx.MockTransport(handler))
     async with app.run_test(size=(140, 45)) as pilot:
         await settle(app, pilot)
         failure = CASES["401"].handler

@@ -24,6 +24,7 @@ from batchtui.ui.field_layout import layout_lines
 from batchtui.ui.formatting import age, compact, local_time, percent, progress_cell, relative
 from batchtui.ui.widgets.batch_detail import main_column, side_column
 from batchtui.ui.widgets.batch_table import COLUMNS, PROGRESS, StatusStyles, row_cells
+from tests.support.batches import batch_json
 
 # What theme_styles gives the table and the pane: a style per known status and one for the progress bar.
 STYLES: StatusStyles = {**{status: Style(bold=True) for status in KNOWN}, PROGRESS: Style(underline=True)}
@@ -160,10 +161,9 @@ valid_required = {
 
 
 @st.composite
-def batch_json(draw) -> dict:
+def any_batch_json(draw) -> dict:
     """A batch as a server might send it: every optional field maybe absent, maybe odd, plus unknown keys."""
-    batch = {name: draw(strategy) for name, strategy in valid_required.items()}
-    batch["object"] = "batch"
+    batch = batch_json(**{name: draw(strategy) for name, strategy in valid_required.items()})
     for name, strategy in optional_fields.items():
         if draw(st.booleans()):
             batch[name] = draw(strategy)
@@ -198,7 +198,7 @@ def validate_or_none(payload: dict) -> Batch | None:
 
 
 @FUZZ
-@given(batch_json(), st.sampled_from([30, 80, 160]))
+@given(any_batch_json(), st.sampled_from([30, 80, 160]))
 def test_any_batch_json_reads_and_renders_without_raising(payload, width):
     batch = validate_or_none(payload)
     if batch is None:
@@ -214,7 +214,7 @@ def test_any_batch_json_reads_and_renders_without_raising(payload, width):
 
 
 @FUZZ
-@given(batch_json())
+@given(any_batch_json())
 def test_table_cells_are_single_lines_that_fit_their_column(payload):
     batch = validate_or_none(payload)
     if batch is None:

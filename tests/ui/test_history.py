@@ -7,24 +7,23 @@ import asyncio
 import httpx
 import pytest
 
-from batchtui.api.client import BatchClient, ClientConfig
-from batchtui.api.retry import RetryPolicy
 from batchtui.clock import ManualClock
-from batchtui.config import Settings
 from batchtui.ui.app import BatchApp
 from batchtui.ui.history import History
 from batchtui.ui.widgets.batch_table import BatchTable
 from batchtui.ui.widgets.search_bar import SearchBar
 from batchtui.ui.widgets.status_line import StatusLine
 from tests.e2e.support import wait_until
-from tests.ui.conftest import FAKE_KEY, widget_text
-from tests.ui.fake_api import NOW, FakeAPI, make_batch
+from tests.support.apps import build_app
+from tests.support.batches import NOW, numbered_batch
+from tests.ui.conftest import widget_text
+from tests.ui.fake_api import FakeAPI
 
 STATUSES = ["in_progress", "completed", "failed", "expired", "cancelled", "completed", "completed"]
 
 
 def account(size: int) -> FakeAPI:
-    batches = [make_batch(i, STATUSES[i % len(STATUSES)]) for i in range(size)]
+    batches = [numbered_batch(i, STATUSES[i % len(STATUSES)]) for i in range(size)]
     if size > 137:
         batches[137]["metadata"] = {"project": "needle-search", "owner": "zoe"}
     return FakeAPI(batches=batches)
@@ -52,11 +51,8 @@ def indexed_app(api: FakeAPI, path, *, gate: Gate | None = None, clock: ManualCl
         clock.advance(max(seconds, 0.0))
         await asyncio.sleep(0)
 
-    handler = gate.handle if gate else api.handle
-    config = ClientConfig(api_key=FAKE_KEY, base_url="http://fake.test/v1", retry=RetryPolicy(max_retries=0))
-    client = BatchClient(config, transport=httpx.MockTransport(handler))
-    settings = Settings(api_key=FAKE_KEY, base_url="http://fake.test/v1", refresh_seconds=3600)
-    return BatchApp(settings, client=client, clock=clock, history=History(path), sleep=sleep)
+    transport = httpx.MockTransport(gate.handle if gate else api.handle)
+    return build_app(transport=transport, clock=clock, history=History(path), sleep=sleep)
 
 
 async def settle(app: BatchApp, pilot) -> None:

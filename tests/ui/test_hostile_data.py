@@ -5,18 +5,16 @@ from __future__ import annotations
 import httpx
 from rich.cells import cell_len
 
-from batchtui.api.client import BatchClient, ClientConfig
-from batchtui.api.retry import RetryPolicy
-from batchtui.clock import ManualClock
-from batchtui.config import Settings
 from batchtui.sim.hostile import ANSI_RED, CJK_EMOJI, CLIPBOARD_WRITE, CONTROL, LINK, MARKUP, NUL
 from batchtui.ui.app import BatchApp
 from batchtui.ui.dialogs.confirm_cancel import ConfirmCancel
 from batchtui.ui.dialogs.error_details import ErrorDetails
 from batchtui.ui.widgets.batch_detail import BatchDetail
 from batchtui.ui.widgets.batch_table import COLUMNS, BatchTable
-from tests.ui.conftest import FAKE_KEY, plain_text, settle, widget_text
-from tests.ui.fake_api import NOW, FakeAPI, make_batch
+from tests.support.apps import build_app
+from tests.support.batches import NOW, batch_json, numbered_batch
+from tests.ui.conftest import plain_text, settle, widget_text
+from tests.ui.fake_api import FakeAPI
 from tests.ui.rendering import assert_terminal_safe, widget_lines
 
 LONG = "A" * 5000
@@ -26,7 +24,7 @@ WIDTH = {key: width for key, _, width in COLUMNS}
 def hostile_api() -> FakeAPI:
     return FakeAPI(
         batches=[
-            make_batch(
+            numbered_batch(
                 0,
                 "in_progress",
                 id="batch_markup",
@@ -35,9 +33,9 @@ def hostile_api() -> FakeAPI:
                 metadata={"project": MARKUP, "owner": LINK, "osc": CLIPBOARD_WRITE, "ctl": CONTROL, "nul": NUL},
                 errors={"object": "list", "data": [{"code": "x", "message": f"{MARKUP} {ANSI_RED}", "line": 2}]},
             ),
-            make_batch(1, "completed", id="batch_long", model=LONG, metadata={"long": LONG}),
-            make_batch(2, "paused_for_review", id="batch_unknown", priority="high", region={"zones": [1, 2]}),
-            make_batch(
+            numbered_batch(1, "completed", id="batch_long", model=LONG, metadata={"long": LONG}),
+            numbered_batch(2, "paused_for_review", id="batch_unknown", priority="high", region={"zones": [1, 2]}),
+            numbered_batch(
                 3,
                 "completed",
                 id="batch_absurd",
@@ -48,17 +46,16 @@ def hostile_api() -> FakeAPI:
                 request_counts={"total": 10, "completed": 5000, "failed": -7},
                 usage={"input_tokens": 10**30, "output_tokens": -1, "total_tokens": "many"},
             ),
-            make_batch(4, "failed", id="batch_zero", request_counts={"total": 0, "completed": 0, "failed": 0}),
-            {  # only what the spec requires; optional fields absent
-                "id": "batch_bare",
-                "object": "batch",
-                "endpoint": "/v1/embeddings",
-                "input_file_id": "file-bare",
-                "completion_window": "24h",
-                "status": "validating",
-                "created_at": NOW - 60,
-            },
-            make_batch(
+            numbered_batch(4, "failed", id="batch_zero", request_counts={"total": 0, "completed": 0, "failed": 0}),
+            # Only what the spec requires; optional fields absent.
+            batch_json(
+                "batch_bare",
+                endpoint="/v1/embeddings",
+                input_file_id="file-bare",
+                status="validating",
+                created_at=NOW - 60,
+            ),
+            numbered_batch(
                 6,
                 "expired",
                 id="batch_nulls",
@@ -70,7 +67,7 @@ def hostile_api() -> FakeAPI:
                 errors=None,
                 output_file_id=None,
             ),
-            make_batch(
+            numbered_batch(
                 7,
                 "InProgress",
                 id="batch_azure",
@@ -79,16 +76,6 @@ def hostile_api() -> FakeAPI:
             ),
         ]
     )
-
-
-def build_app(api: FakeAPI | httpx.MockTransport, *, page_size: int = 20) -> BatchApp:
-    transport = api if isinstance(api, httpx.MockTransport) else api.transport()
-    client = BatchClient(
-        ClientConfig(api_key=FAKE_KEY, base_url="http://fake.test/v1", retry=RetryPolicy(max_retries=0)),
-        transport=transport,
-    )
-    settings = Settings(api_key=FAKE_KEY, base_url="http://fake.test/v1", page_size=page_size, refresh_seconds=3600.0)
-    return BatchApp(settings, client=client, clock=ManualClock(NOW))
 
 
 def detail_text(app: BatchApp) -> str:
@@ -103,7 +90,7 @@ async def select(app: BatchApp, pilot, batch_id: str) -> None:
 
 
 async def test_every_odd_batch_is_listed_and_each_detail_renders():
-    app = build_app(hostile_api())
+    app = build_app(transport=hostile_api().transport())
     async with app.run_test(size=(160, 60)) as pilot:
         await settle(app, pilot)
         table = app.screen.query_one(BatchTable)
@@ -120,7 +107,7 @@ async def test_every_odd_batch_is_listed_and_each_detail_renders():
 
 
 async def test_markup_and_escapes_are_shown_as_text_in_table_and_detail():
-    app = build_app(hostile_api())
+    app = build_app(transport=hostile_api().transport())
     async with app.run_test(size=(200, 60)) as pilot:
         await settle(app, pilot)
         await select(app, pilot, "batch_markup")
@@ -139,7 +126,7 @@ async def test_markup_and_escapes_are_shown_as_text_in_table_and_detail():
 
 
 async def test_huge_strings_are_cut_in_the_table_and_whole_in_the_detail_pane():
-    app = build_app(hostile_api())
+    app = build_app(transport=hostile_api().transport())
     async with app.run_test(size=(160, 60)) as pilot:
         await settle(app, pilot)
         await select(app, pilot, "batch_long")
@@ -157,7 +144,7 @@ async def test_wide_characters_keep_the_table_columns_aligned():
     words = ["日本語", "🚀🔥", "한국어", "👩\u200d💻", "ｆｕｌｌ", "e\u0301e\u0301", "plain"]
     api = FakeAPI(
         batches=[
-            make_batch(
+            numbered_batch(
                 i,
                 "completed" if i % 2 else "in_progress",
                 id=f"batch_{word}_{i}",
@@ -167,7 +154,7 @@ async def test_wide_characters_keep_the_table_columns_aligned():
             for i, word in enumerate(words)
         ]
     )
-    app = build_app(api)
+    app = build_app(transport=api.transport())
     async with app.run_test(size=(150, 40)) as pilot:
         await settle(app, pilot)
         table = app.screen.query_one(BatchTable)
@@ -193,7 +180,7 @@ async def test_wide_characters_keep_the_table_columns_aligned():
 
 
 async def test_unknown_status_extra_fields_and_absurd_numbers_read_as_something():
-    app = build_app(hostile_api())
+    app = build_app(transport=hostile_api().transport())
     async with app.run_test(size=(160, 60)) as pilot:
         await settle(app, pilot)
         table = app.screen.query_one(BatchTable)
@@ -218,7 +205,7 @@ async def test_unknown_status_extra_fields_and_absurd_numbers_read_as_something(
 
 
 async def test_the_cancel_dialog_shows_server_text_literally():
-    app = build_app(hostile_api())
+    app = build_app(transport=hostile_api().transport())
     async with app.run_test(size=(160, 60)) as pilot:
         await settle(app, pilot)
         await select(app, pilot, "batch_markup")
@@ -235,7 +222,7 @@ async def test_error_messages_and_toasts_show_server_text_literally():
     hostile_message = f"{MARKUP} {LINK} {ANSI_RED} {CLIPBOARD_WRITE}"
     api = hostile_api()
     api.cancel_refusal = (409, {"error": {"message": hostile_message, "type": "invalid_request_error"}})
-    app = build_app(api)
+    app = build_app(transport=api.transport())
     async with app.run_test(size=(160, 60)) as pilot:
         await settle(app, pilot)
         await select(app, pilot, "batch_markup")
@@ -266,7 +253,7 @@ async def test_error_messages_and_toasts_show_server_text_literally():
 
 
 async def test_a_server_that_says_has_more_forever_stops_paging_with_a_message():
-    first = [make_batch(i) for i in range(3)]
+    first = [numbered_batch(i) for i in range(3)]
     requests: list[httpx.Request] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -276,7 +263,7 @@ async def test_a_server_that_says_has_more_forever_stops_paging_with_a_message()
         return httpx.Response(200, json=body)
 
     transport = httpx.MockTransport(handler)
-    app = build_app(transport, page_size=3)
+    app = build_app(transport=transport, page_size=3)
     async with app.run_test(size=(140, 45)) as pilot:
         await settle(app, pilot)
         screen = app.screen
@@ -296,7 +283,7 @@ async def test_a_server_that_says_has_more_forever_stops_paging_with_a_message()
 
 
 async def test_an_empty_account_shows_the_empty_state():
-    app = build_app(FakeAPI(batches=[]))
+    app = build_app(transport=FakeAPI(batches=[]).transport())
     async with app.run_test(size=(140, 45)) as pilot:
         await settle(app, pilot)
         notice = app.screen.query_one("#notice")
@@ -309,8 +296,8 @@ async def test_an_empty_account_shows_the_empty_state():
 
 async def test_a_timestamp_past_a_floats_range_does_not_sink_the_page():
     # JSON integers have no limit; Python parses this one fine.
-    api = FakeAPI(batches=[make_batch(0), make_batch(1, id="batch_far_future", completed_at=10**400)])
-    app = build_app(api)
+    api = FakeAPI(batches=[numbered_batch(0), numbered_batch(1, id="batch_far_future", completed_at=10**400)])
+    app = build_app(transport=api.transport())
     async with app.run_test(size=(160, 60)) as pilot:
         await settle(app, pilot)
         assert app.screen.error is None, app.screen.error
@@ -320,7 +307,7 @@ async def test_a_timestamp_past_a_floats_range_does_not_sink_the_page():
 
 
 async def test_a_page_of_only_unreadable_items_is_not_an_empty_account():
-    api = FakeAPI(batches=[make_batch(i) for i in range(5)])
+    api = FakeAPI(batches=[numbered_batch(i) for i in range(5)])
     broken = False
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -328,7 +315,7 @@ async def test_a_page_of_only_unreadable_items_is_not_an_empty_account():
             return httpx.Response(200, json={"object": "list", "data": [{"id": 42}], "has_more": "yes"})
         return api.handle(request)
 
-    app = build_app(httpx.MockTransport(handler))
+    app = build_app(transport=httpx.MockTransport(handler))
     async with app.run_test(size=(140, 45)) as pilot:
         await settle(app, pilot)
         broken = True

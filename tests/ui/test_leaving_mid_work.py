@@ -22,9 +22,11 @@ from batchtui.ui.screens.create_batch import CreateBatchScreen
 from batchtui.ui.screens.recovery import RecoveryScreen
 from batchtui.ui.screens.results import ResultsScreen
 from batchtui.ui.widgets.step_progress import StepProgress
+from tests.support.apps import build_app
+from tests.support.batches import numbered_batch
+from tests.support.files import jsonl, result_line
 from tests.ui.conftest import settle, widget_text
-from tests.ui.fake_api import make_batch
-from tests.ui.lifecycle_fakes import jsonl, lifecycle_app, result_line, wait_until
+from tests.ui.lifecycle_fakes import wait_until
 from tests.ui.work_gates import HeldTransfersAPI, HeldWork, work_finished
 
 INPUT = jsonl(
@@ -44,7 +46,7 @@ def cache_dir(tmp_path, monkeypatch):
 def held_api(**fields) -> HeldTransfersAPI:
     files = {"file-in": INPUT, "file-out": OUTPUT, "file-err": ERRORS}
     ids = {"input_file_id": "file-in", "output_file_id": "file-out", "error_file_id": "file-err"}
-    batches = [make_batch(0, "expired", **ids), make_batch(1, "in_progress"), make_batch(2, "completed")]
+    batches = [numbered_batch(0, "expired", **ids), numbered_batch(1, "in_progress"), numbered_batch(2, "completed")]
     return HeldTransfersAPI(batches=batches, files=files, **fields)
 
 
@@ -73,7 +75,7 @@ def progress_label(screen) -> str:
 
 
 async def test_results_left_at_once():
-    app = lifecycle_app(held_api())
+    app = build_app(transport=held_api().transport())
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         await pilot.press("o", "escape")
@@ -83,7 +85,7 @@ async def test_results_left_at_once():
 
 async def test_results_left_during_the_download():
     api = held_api(held_download="file-out")
-    app = lifecycle_app(api)
+    app = build_app(transport=api.transport())
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         await pilot.press("o")
@@ -99,7 +101,7 @@ async def test_results_left_during_the_download():
 async def test_results_left_while_indexing(monkeypatch, moment):
     scan = HeldWork(scan_result_file, report_first=moment == "during indexing")
     monkeypatch.setattr(results, "scan_result_file", scan.with_progress)
-    app = lifecycle_app(held_api())
+    app = build_app(transport=held_api().transport())
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         await pilot.press("o")
@@ -125,7 +127,7 @@ def write_large_output(path) -> int:
 
 async def test_results_left_while_a_large_file_is_indexing(cache_dir):
     size = write_large_output(cache_dir / "file-out.jsonl")
-    app = lifecycle_app(held_api())
+    app = build_app(transport=held_api().transport())
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         # Not pilot.press: it returns only once the screen is idle, which is after the indexing.
@@ -142,7 +144,7 @@ async def test_results_left_while_a_large_file_is_indexing(cache_dir):
 async def test_results_left_while_saving(monkeypatch, tmp_path):
     write = HeldWork(atomic_write_from)
     monkeypatch.setattr(results, "atomic_write_from", write.without_progress)
-    app = lifecycle_app(held_api())
+    app = build_app(transport=held_api().transport())
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         await pilot.press("o")
@@ -162,7 +164,7 @@ async def test_results_left_while_saving(monkeypatch, tmp_path):
 
 
 async def test_retry_left_at_once():
-    app = lifecycle_app(held_api())
+    app = build_app(transport=held_api().transport())
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         await pilot.press("R", "escape")
@@ -173,7 +175,7 @@ async def test_retry_left_at_once():
 @pytest.mark.parametrize("file_id", ["file-in", "file-out", "file-err"])
 async def test_retry_left_during_a_download(file_id):
     api = held_api(held_download=file_id)
-    app = lifecycle_app(api)
+    app = build_app(transport=api.transport())
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         await pilot.press("R")
@@ -188,7 +190,7 @@ async def test_retry_left_during_a_download(file_id):
 async def test_retry_left_during_the_build(monkeypatch):
     build = HeldWork(retry_file.build_retry_file)
     monkeypatch.setattr(recovery, "build_retry_file", build.without_progress)
-    app = lifecycle_app(held_api())
+    app = build_app(transport=held_api().transport())
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         await pilot.press("R")
@@ -204,7 +206,7 @@ async def test_retry_left_during_the_build(monkeypatch):
 async def test_retry_left_while_saving(monkeypatch, tmp_path):
     write = HeldWork(atomic_write_from)
     monkeypatch.setattr(recovery, "atomic_write_from", write.without_progress)
-    app = lifecycle_app(held_api())
+    app = build_app(transport=held_api().transport())
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         await pilot.press("R")
@@ -243,7 +245,7 @@ async def test_create_left_during_the_check(monkeypatch, input_file):
     check = HeldWork(check_input_file)
     monkeypatch.setattr(create_batch, "check_input_file", check.with_progress)
     api = held_api()
-    app = lifecycle_app(api)
+    app = build_app(transport=api.transport())
     async with app.run_test(size=(120, 40)) as pilot:
         await open_form(app, pilot)
         await pilot.press("ctrl+s")
@@ -257,7 +259,7 @@ async def test_create_left_during_the_check(monkeypatch, input_file):
 
 async def test_create_left_during_the_upload(input_file):
     api = held_api(hold_upload=True)
-    app = lifecycle_app(api)
+    app = build_app(transport=api.transport())
     async with app.run_test(size=(120, 40)) as pilot:
         await open_form(app, pilot)
         await pilot.press("ctrl+s")

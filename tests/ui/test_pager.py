@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from batchtui.api.models import BatchPage
 from batchtui.ui.pager import FIRST_PAGE, Landing, Pager, PageRequest
-from tests.api.factories import page_json
+from tests.support.batches import page_json
 
 
 def page(*ids: str, has_more: bool = True) -> BatchPage:

@@ -14,9 +14,11 @@ from batchtui.ui.dialogs.help import HelpScreen
 from batchtui.ui.screens.batches import BatchesScreen
 from batchtui.ui.screens.create_batch import CreateBatchScreen
 from batchtui.ui.screens.results import ResultsScreen
+from tests.support.apps import build_app
+from tests.support.batches import numbered_batch
+from tests.support.files import jsonl, result_line
 from tests.ui.conftest import settle
-from tests.ui.fake_api import make_batch
-from tests.ui.lifecycle_fakes import LifecycleAPI, jsonl, lifecycle_app, result_line, wait_until
+from tests.ui.lifecycle_fakes import LifecycleAPI, wait_until
 
 
 @pytest.fixture(autouse=True)
@@ -28,7 +30,9 @@ def cache_dir(tmp_path, monkeypatch):
 
 @pytest.fixture
 def api() -> LifecycleAPI:
-    return LifecycleAPI(batches=[make_batch(0, "completed", output_file_id="file-out"), make_batch(1, "in_progress")])
+    return LifecycleAPI(
+        batches=[numbered_batch(0, "completed", output_file_id="file-out"), numbered_batch(1, "in_progress")]
+    )
 
 
 async def quit_with(pilot, key: str) -> None:
@@ -38,7 +42,7 @@ async def quit_with(pilot, key: str) -> None:
 
 
 async def test_ctrl_c_quits_from_the_main_screen(api):
-    app = lifecycle_app(api)
+    app = build_app(transport=api.transport())
     async with app.run_test() as pilot:
         await settle(app, pilot)
         assert isinstance(app.screen, BatchesScreen)
@@ -46,7 +50,7 @@ async def test_ctrl_c_quits_from_the_main_screen(api):
 
 
 async def test_ctrl_c_quits_from_a_modal(api):
-    app = lifecycle_app(api)
+    app = build_app(transport=api.transport())
     async with app.run_test() as pilot:
         await settle(app, pilot)
         await pilot.press("question_mark")
@@ -55,7 +59,7 @@ async def test_ctrl_c_quits_from_a_modal(api):
 
 
 async def test_ctrl_c_quits_from_a_text_field_where_q_is_typed(api):
-    app = lifecycle_app(api)
+    app = build_app(transport=api.transport())
     async with app.run_test() as pilot:
         await settle(app, pilot)
         await pilot.press("N")
@@ -69,7 +73,7 @@ async def test_ctrl_c_quits_from_a_text_field_where_q_is_typed(api):
 
 
 async def test_q_still_quits(api):
-    app = lifecycle_app(api)
+    app = build_app(transport=api.transport())
     async with app.run_test() as pilot:
         await settle(app, pilot)
         await quit_with(pilot, "q")
@@ -88,7 +92,7 @@ def handler_before():
 
 
 async def test_sigterm_ends_the_app_like_q_and_the_handler_before_it_is_back_after(api, handler_before):
-    app = lifecycle_app(api)
+    app = build_app(transport=api.transport())
     async with app.run_test() as pilot:
         await settle(app, pilot)
         os.kill(os.getpid(), signal.SIGTERM)
@@ -112,8 +116,8 @@ class StalledDownload(LifecycleAPI):
 
 
 async def test_quitting_mid_download_removes_the_partial_file(cache_dir):
-    api = StalledDownload(batches=[make_batch(0, "completed", output_file_id="file-out")])
-    app = lifecycle_app(api)
+    api = StalledDownload(batches=[numbered_batch(0, "completed", output_file_id="file-out")])
+    app = build_app(transport=api.transport())
     async with app.run_test() as pilot:
         await settle(app, pilot)
         await pilot.press("o")

@@ -7,9 +7,11 @@ import pytest
 from batchtui.api.models import Batch
 from batchtui.ui.batch_rules import can_retry, why_not_retry
 from batchtui.ui.screens.recovery import RecoveryScreen
+from tests.support.apps import build_app
+from tests.support.batches import numbered_batch
+from tests.support.files import jsonl, result_line
 from tests.ui.conftest import settle, widget_text
-from tests.ui.fake_api import make_batch
-from tests.ui.lifecycle_fakes import LifecycleAPI, jsonl, lifecycle_app, result_line, wait_until
+from tests.ui.lifecycle_fakes import LifecycleAPI, wait_until
 
 INPUT = jsonl(
     [{"custom_id": f"c{i}", "method": "POST", "url": "/v1/chat/completions", "body": {"model": "m"}} for i in range(4)]
@@ -19,7 +21,7 @@ ERRORS = jsonl([result_line("c1", 429, error={"message": "slow down", "type": "r
 
 
 def batch(status: str, **fields) -> Batch:
-    return Batch.model_validate(make_batch(0, status, **fields))
+    return Batch.model_validate(numbered_batch(0, status, **fields))
 
 
 @pytest.mark.parametrize(
@@ -50,7 +52,7 @@ def cache_dir(tmp_path, monkeypatch):
 
 def api_with(files: dict[str, bytes], **fields) -> LifecycleAPI:
     ids = {"input_file_id": "file-in", "output_file_id": "file-out", "error_file_id": "file-err"}
-    target = make_batch(0, "expired", **{**ids, **fields})
+    target = numbered_batch(0, "expired", **{**ids, **fields})
     return LifecycleAPI(batches=[target], files=files)
 
 
@@ -68,7 +70,7 @@ def report(screen) -> str:
 
 
 async def test_the_report_counts_each_reason():
-    app = lifecycle_app(api_with({"file-in": INPUT, "file-out": OUTPUT, "file-err": ERRORS}))
+    app = build_app(transport=api_with({"file-in": INPUT, "file-out": OUTPUT, "file-err": ERRORS}).transport())
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_recovery(app, pilot)
         text = report(screen)
@@ -79,7 +81,7 @@ async def test_the_report_counts_each_reason():
 
 
 async def test_a_gone_output_file_means_no_retry_file():
-    app = lifecycle_app(api_with({"file-in": INPUT, "file-err": ERRORS}))
+    app = build_app(transport=api_with({"file-in": INPUT, "file-err": ERRORS}).transport())
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_recovery(app, pilot)
         text = report(screen)
@@ -90,7 +92,7 @@ async def test_a_gone_output_file_means_no_retry_file():
 
 
 async def test_a_gone_input_file_means_no_retry_file():
-    app = lifecycle_app(api_with({"file-out": OUTPUT, "file-err": ERRORS}))
+    app = build_app(transport=api_with({"file-out": OUTPUT, "file-err": ERRORS}).transport())
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_recovery(app, pilot)
         assert "The input file file-in is gone from the server (HTTP 404: No such File object: file-in)" in report(
@@ -100,7 +102,7 @@ async def test_a_gone_input_file_means_no_retry_file():
 
 
 async def test_a_gone_error_file_is_noted_and_its_requests_still_retried():
-    app = lifecycle_app(api_with({"file-in": INPUT, "file-out": OUTPUT}))
+    app = build_app(transport=api_with({"file-in": INPUT, "file-out": OUTPUT}).transport())
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_recovery(app, pilot)
         text = report(screen)
@@ -113,7 +115,7 @@ async def test_a_gone_error_file_is_noted_and_its_requests_still_retried():
 
 async def test_nothing_to_retry_offers_nothing_to_save():
     everything = jsonl([result_line(f"c{i}") for i in range(4)])
-    app = lifecycle_app(api_with({"file-in": INPUT, "file-out": everything}, error_file_id=None))
+    app = build_app(transport=api_with({"file-in": INPUT, "file-out": everything}, error_file_id=None).transport())
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_recovery(app, pilot)
         assert "Nothing to retry: 0 of 4 requests to retry; 4 succeeded." in report(screen)

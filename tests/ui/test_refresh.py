@@ -6,13 +6,10 @@ import asyncio
 
 import httpx
 
-from batchtui.api.client import BatchClient, ClientConfig
-from batchtui.api.retry import RetryPolicy
-from batchtui.clock import ManualClock
-from batchtui.config import Settings
-from batchtui.ui.app import BatchApp
-from tests.ui.conftest import FAKE_KEY, settle
-from tests.ui.fake_api import NOW, FakeAPI, make_batch
+from tests.support.apps import build_app
+from tests.support.batches import numbered_batch
+from tests.ui.conftest import settle
+from tests.ui.fake_api import FakeAPI
 
 
 class GatedAPI:
@@ -32,17 +29,10 @@ class GatedAPI:
         return self.api.handle(request)
 
 
-def gated_app(gated: GatedAPI) -> BatchApp:
-    config = ClientConfig(api_key=FAKE_KEY, base_url="http://fake.test/v1", retry=RetryPolicy(max_retries=0))
-    client = BatchClient(config, transport=httpx.MockTransport(gated.handle))
-    settings = Settings(api_key=FAKE_KEY, base_url="http://fake.test/v1", refresh_seconds=3600)
-    return BatchApp(settings, client=client, clock=ManualClock(NOW))
-
-
 async def test_r_during_a_slow_refresh_does_not_start_another() -> None:
-    api = FakeAPI(batches=[make_batch(i) for i in range(5)])
+    api = FakeAPI(batches=[numbered_batch(i) for i in range(5)])
     gated = GatedAPI(api)
-    app = gated_app(gated)
+    app = build_app(transport=httpx.MockTransport(gated.handle))
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(app, pilot)
         assert api.count("GET", "/batches") == 1

@@ -19,9 +19,11 @@ from batchtui.ui.screens.batches import BatchesScreen
 from batchtui.ui.screens.results import ResultsScreen
 from batchtui.ui.widgets.result_table import ResultTable
 from batchtui.ui.widgets.step_progress import StepProgress
+from tests.support.apps import build_app
+from tests.support.batches import numbered_batch
+from tests.support.files import jsonl, result_line
 from tests.ui.conftest import settle, widget_text
-from tests.ui.fake_api import make_batch
-from tests.ui.lifecycle_fakes import LifecycleAPI, jsonl, lifecycle_app, result_line, wait_until
+from tests.ui.lifecycle_fakes import LifecycleAPI, wait_until
 
 EXPIRED = {"code": "batch_expired", "message": "This request could not be executed before the window expired."}
 OUTPUT = (
@@ -56,9 +58,9 @@ def cache_dir(tmp_path, monkeypatch):
 @pytest.fixture
 def api() -> LifecycleAPI:
     batches = [
-        make_batch(0, "completed", output_file_id="file-out", error_file_id="file-err"),
-        make_batch(1, "in_progress"),
-        make_batch(2, "completed", output_file_id="file-gone"),
+        numbered_batch(0, "completed", output_file_id="file-out", error_file_id="file-err"),
+        numbered_batch(1, "in_progress"),
+        numbered_batch(2, "completed", output_file_id="file-gone"),
     ]
     return LifecycleAPI(batches=batches, files={"file-out": OUTPUT, "file-err": OUTPUT})
 
@@ -82,7 +84,7 @@ def shown_rows(table: ResultTable) -> list[str]:
 
 
 async def test_every_line_is_listed_with_its_status_and_summary(api):
-    app = lifecycle_app(api)
+    app = build_app(transport=api.transport())
     async with app.run_test(size=(130, 40)) as pilot:
         screen = await open_results(app, pilot)
         table = screen.query_one(ResultTable)
@@ -103,7 +105,7 @@ async def test_every_line_is_listed_with_its_status_and_summary(api):
 
 
 async def test_filter_by_custom_id_or_text_and_escape_clears_it(api):
-    app = lifecycle_app(api)
+    app = build_app(transport=api.transport())
     async with app.run_test(size=(130, 40)) as pilot:
         screen = await open_results(app, pilot)
         table = screen.query_one(ResultTable)
@@ -128,7 +130,7 @@ async def test_filter_by_custom_id_or_text_and_escape_clears_it(api):
 
 
 async def test_failures_grouped_by_code_and_message_most_common_first(api):
-    app = lifecycle_app(api)
+    app = build_app(transport=api.transport())
     async with app.run_test(size=(130, 40)) as pilot:
         screen = await open_results(app, pilot, key="e")
         await pilot.press("g")
@@ -145,7 +147,7 @@ async def test_failures_grouped_by_code_and_message_most_common_first(api):
 
 
 async def test_enter_shows_the_whole_line_pretty_printed_with_controls_escaped(api):
-    app = lifecycle_app(api)
+    app = build_app(transport=api.transport())
     async with app.run_test(size=(130, 40)) as pilot:
         screen = await open_results(app, pilot)
         await pilot.press("down", "down", "enter")
@@ -165,7 +167,7 @@ async def test_enter_shows_the_whole_line_pretty_printed_with_controls_escaped(a
 
 
 async def test_a_cached_file_is_not_downloaded_again(api, cache_dir):
-    app = lifecycle_app(api)
+    app = build_app(transport=api.transport())
     async with app.run_test(size=(130, 40)) as pilot:
         screen = await open_results(app, pilot)
         assert (cache_dir / "file-out.jsonl").read_bytes() == OUTPUT
@@ -177,7 +179,7 @@ async def test_a_cached_file_is_not_downloaded_again(api, cache_dir):
 
 
 async def test_an_expired_output_file_says_so(api):
-    app = lifecycle_app(api)
+    app = build_app(transport=api.transport())
     async with app.run_test(size=(130, 40)) as pilot:
         screen = await open_results(app, pilot, batch_id="batch_0002")
         notice = widget_text(screen.query_one("#results-notice"))
@@ -190,7 +192,7 @@ async def test_an_expired_output_file_says_so(api):
 
 
 async def test_a_failed_download_can_be_retried(api):
-    app = lifecycle_app(api)
+    app = build_app(transport=api.transport())
     async with app.run_test(size=(130, 40)) as pilot:
         await settle(app, pilot)
         api.fail_with = (503, {"error": {"message": "The engine is currently overloaded.", "type": "server_error"}})
@@ -208,7 +210,7 @@ async def test_a_failed_download_can_be_retried(api):
 
 
 async def test_o_and_e_are_dimmed_without_a_file_and_say_why_when_pressed(api):
-    app = lifecycle_app(api)
+    app = build_app(transport=api.transport())
     async with app.run_test(size=(130, 40)) as pilot:
         await settle(app, pilot)
         main = app.screen
@@ -236,7 +238,7 @@ async def test_o_and_e_are_dimmed_without_a_file_and_say_why_when_pressed(api):
 
 
 async def test_save_writes_the_file_and_never_overwrites_without_asking(api, tmp_path):
-    app = lifecycle_app(api)
+    app = build_app(transport=api.transport())
     async with app.run_test(size=(130, 40)) as pilot:
         screen = await open_results(app, pilot)
         await pilot.press("d")
@@ -262,7 +264,7 @@ async def test_save_writes_the_file_and_never_overwrites_without_asking(api, tmp
 
 
 async def test_a_path_that_cannot_be_written_is_explained_in_the_dialog(api, tmp_path):
-    app = lifecycle_app(api)
+    app = build_app(transport=api.transport())
     async with app.run_test(size=(130, 40)) as pilot:
         await open_results(app, pilot)
         await pilot.press("d")
@@ -313,7 +315,7 @@ async def test_fifty_thousand_rows_show_at_once_and_scroll_to_the_end():
 
 
 async def test_keys_typed_right_after_d_reach_neither_the_save_dialog_nor_the_results_behind(api):
-    app = lifecycle_app(api)
+    app = build_app(transport=api.transport())
     async with app.run_test(size=(140, 45)) as pilot:
         screen = await open_results(app, pilot)
         groups = screen.query_one("#results-groups")

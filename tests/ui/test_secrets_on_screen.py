@@ -6,18 +6,15 @@ import httpx
 import pytest
 from textual.widgets import DataTable, Static
 
-from batchtui.api.client import BatchClient, ClientConfig
-from batchtui.api.retry import RetryPolicy
-from batchtui.clock import ManualClock
-from batchtui.config import Settings
 from batchtui.ui.app import BatchApp
 from batchtui.ui.dialogs.error_details import ErrorDetails
 from batchtui.ui.dialogs.help import HelpScreen
-from tests.ui.conftest import FAKE_KEY, settle, widget_text
-from tests.ui.fake_api import NOW, FakeAPI, make_batch
+from tests.support.apps import build_app
+from tests.support.batches import numbered_batch
+from tests.support.keys import FAKE_KEY
+from tests.ui.conftest import settle, widget_text
+from tests.ui.fake_api import FakeAPI
 from tests.ui.rendering import screen_lines
-
-BASE_URL = "http://fake.test/v1"
 
 
 def echo(status: int, *, where: str = "message") -> httpx.MockTransport:
@@ -34,14 +31,6 @@ def echo(status: int, *, where: str = "message") -> httpx.MockTransport:
         return httpx.Response(status, json={"error": error}, headers={"x-request-id": "req_1"})
 
     return httpx.MockTransport(handler)
-
-
-def build_app(transport: httpx.MockTransport, *, base_url: str = BASE_URL) -> BatchApp:
-    client = BatchClient(
-        ClientConfig(api_key=FAKE_KEY, base_url=base_url, retry=RetryPolicy(max_retries=0)), transport=transport
-    )
-    settings = Settings(api_key=FAKE_KEY, base_url=base_url, refresh_seconds=3600.0)
-    return BatchApp(settings, client=client, clock=ManualClock(NOW))
 
 
 def everything_shown(app: BatchApp) -> str:
@@ -74,8 +63,8 @@ async def open_and_check(app: BatchApp, pilot, *keys: str, expect: type) -> None
 
 
 async def test_the_key_is_not_shown_in_normal_use_nor_in_help():
-    api = FakeAPI(batches=[make_batch(i) for i in range(3)])
-    app = build_app(api.transport())
+    api = FakeAPI(batches=[numbered_batch(i) for i in range(3)])
+    app = build_app(transport=api.transport())
     async with app.run_test(size=(140, 45)) as pilot:
         await settle(app, pilot)
         assert app.screen.query_one(DataTable).row_count == 3
@@ -97,7 +86,7 @@ async def test_the_key_is_not_shown_in_normal_use_nor_in_help():
     ],
 )
 async def test_a_key_echoed_by_the_server_is_not_shown(status, where, marker):
-    app = build_app(echo(status, where=where))
+    app = build_app(transport=echo(status, where=where))
     async with app.run_test(size=(140, 45)) as pilot:
         await settle(app, pilot)
         assert marker in everything_shown(app)
@@ -113,10 +102,10 @@ async def test_a_key_echoed_by_the_server_is_not_shown(status, where, marker):
 
 
 async def test_a_key_echoed_on_a_refresh_and_in_a_refused_cancel_is_not_shown():
-    api = FakeAPI(batches=[make_batch(i) for i in range(3)])
+    api = FakeAPI(batches=[numbered_batch(i) for i in range(3)])
     message = f"Incorrect API key provided: {FAKE_KEY}."
     api.cancel_refusal = (401, {"error": {"message": message, "type": "invalid_request_error"}})
-    app = build_app(api.transport())
+    app = build_app(transport=api.transport())
     async with app.run_test(size=(140, 45)) as pilot:
         await settle(app, pilot)
         await pilot.press("c")
@@ -137,7 +126,7 @@ async def test_a_redirect_that_names_the_key_is_not_shown():
     def handler(request: httpx.Request) -> httpx.Response:
         return httpx.Response(302, headers={"location": f"https://{FAKE_KEY}.evil.example/v1/batches"})
 
-    app = build_app(httpx.MockTransport(handler))
+    app = build_app(transport=httpx.MockTransport(handler))
     async with app.run_test(size=(140, 45)) as pilot:
         await settle(app, pilot)
         assert app.screen.error is not None
@@ -150,15 +139,15 @@ async def test_a_key_echoed_in_the_request_id_header_is_not_shown():
         body = {"error": {"message": "Server error", "type": "server_error", "param": None, "code": None}}
         return httpx.Response(500, json=body, headers={"x-request-id": request.headers["authorization"]})
 
-    app = build_app(httpx.MockTransport(handler))
+    app = build_app(transport=httpx.MockTransport(handler))
     async with app.run_test(size=(140, 45)) as pilot:
         await settle(app, pilot)
         await open_and_check(app, pilot, "E", expect=ErrorDetails)
 
 
 async def test_a_key_in_the_base_url_is_not_shown_in_the_title_bar():
-    api = FakeAPI(batches=[make_batch(0)])
-    app = build_app(api.transport(), base_url=f"http://user:{FAKE_KEY}@fake.test/v1")
+    api = FakeAPI(batches=[numbered_batch(0)])
+    app = build_app(transport=api.transport(), base_url=f"http://user:{FAKE_KEY}@fake.test/v1")
     async with app.run_test(size=(140, 45)) as pilot:
         await settle(app, pilot)
         assert "fake.test/v1" in widget_text(app.screen.query_one("#title-bar"))

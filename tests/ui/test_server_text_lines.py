@@ -9,20 +9,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 from textual.app import App
 
-from batchtui.api.client import BatchClient, ClientConfig
-from batchtui.api.retry import RetryPolicy
-from batchtui.clock import ManualClock
-from batchtui.config import Settings
 from batchtui.jsonl.result_file import ResultLine
-from batchtui.ui.app import BatchApp
 from batchtui.ui.dialogs.error_details import ErrorDetails
 from batchtui.ui.dialogs.result_line import ResultLineScreen, pretty_line
 from batchtui.ui.formatting import clean, safe_text
 from batchtui.ui.widgets.batch_detail import BatchDetail
 from batchtui.ui.widgets.batch_table import BatchTable
 from batchtui.ui.widgets.result_table import ResultTable
-from tests.ui.conftest import FAKE_KEY, settle
-from tests.ui.fake_api import NOW, FakeAPI, make_batch
+from tests.support.apps import build_app
+from tests.support.batches import numbered_batch
+from tests.ui.conftest import settle
+from tests.ui.fake_api import FakeAPI
 from tests.ui.rendering import assert_terminal_safe, widget_lines
 
 FORGED = "\nStatus          completed\r\u2028\u202e"
@@ -43,7 +40,7 @@ def assert_symbols_shown(lines: list[str]) -> None:
 
 
 def forged_batch() -> dict:
-    return make_batch(
+    return numbered_batch(
         0,
         "in_progress",
         id=f"batch_forged{FORGED}",
@@ -54,18 +51,11 @@ def forged_batch() -> dict:
     )
 
 
-def build_app(api: FakeAPI, *, server_label: str | None = None) -> BatchApp:
-    config = ClientConfig(api_key=FAKE_KEY, base_url="http://fake.test/v1", retry=RetryPolicy(max_retries=0))
-    client = BatchClient(config, transport=api.transport())
-    settings = Settings(api_key=FAKE_KEY, base_url="http://fake.test/v1", refresh_seconds=3600.0)
-    return BatchApp(settings, client=client, clock=ManualClock(NOW), server_label=server_label)
-
-
 async def test_a_forged_line_break_adds_no_row_to_the_detail_pane():
-    api = FakeAPI(batches=[forged_batch(), make_batch(1)])
+    api = FakeAPI(batches=[forged_batch(), numbered_batch(1)])
     # Side by side at 160 columns, stacked at 80: neither may show a second Status row.
     for size in ((160, 60), (80, 80)):
-        app = build_app(api)
+        app = build_app(transport=api.transport())
         async with app.run_test(size=size) as pilot:
             await settle(app, pilot)
             batch_id = api.batches[0]["id"]
@@ -83,8 +73,8 @@ async def test_a_forged_line_break_adds_no_row_to_the_detail_pane():
 
 
 async def test_a_forged_line_break_adds_no_row_to_the_error_details():
-    api = FakeAPI(batches=[make_batch(0)])
-    app = build_app(api)
+    api = FakeAPI(batches=[numbered_batch(0)])
+    app = build_app(transport=api.transport())
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         body = {"message": f"boom{FORGED}\nCode: forged", "type": f"server_error{FORGED}", "code": "real"}
@@ -116,7 +106,7 @@ async def test_error_details_given_lines_keep_them_and_show_a_servers_breaks_as_
 
 
 async def test_the_title_bar_shows_the_server_label_on_one_line():
-    app = build_app(FakeAPI(batches=[make_batch(0)]), server_label=f"fake.test{FORGED}")
+    app = build_app(transport=FakeAPI(batches=[numbered_batch(0)]).transport(), server_label=f"fake.test{FORGED}")
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(app, pilot)
         lines = [line.strip() for line in widget_lines(app.screen.query_one("#title-bar"))]

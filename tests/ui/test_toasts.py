@@ -7,9 +7,11 @@ from textual.app import App
 from textual.widgets._toast import Toast
 
 from batchtui.ui.toasts import MAX_TOAST_CELLS, tell, toast_text
+from tests.support.apps import build_app
+from tests.support.batches import numbered_batch
 from tests.ui.conftest import settle
-from tests.ui.fake_api import FakeAPI, make_batch
-from tests.ui.lifecycle_fakes import lifecycle_app, wait_until
+from tests.ui.fake_api import FakeAPI
+from tests.ui.lifecycle_fakes import wait_until
 
 HUGE_ID = "batch_" + "x" * 10_000
 
@@ -47,8 +49,8 @@ async def test_markup_in_server_text_stays_literal():
 
 
 async def test_a_toast_about_a_huge_id_stays_small_on_screen():
-    api = FakeAPI(batches=[make_batch(0, "completed", id=HUGE_ID), make_batch(1, "completed")])
-    app = lifecycle_app(api)  # type: ignore[arg-type]
+    api = FakeAPI(batches=[numbered_batch(0, "completed", id=HUGE_ID), numbered_batch(1, "completed")])
+    app = build_app(transport=api.transport())
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await settle(app, pilot)
         assert app.screen.selected_id == HUGE_ID

@@ -7,7 +7,7 @@ from batchtui.api.models import BatchPage
 from batchtui.api.sender import RetryNotice
 from batchtui.ui.pager import FIRST_PAGE, Pager
 from batchtui.ui.text.status_line import FetchStatus, fetch_info, page_info
-from tests.api.factories import page_json
+from tests.support.batches import page_json
 
 NOW = 1_764_000_000.0  # 16:00:00 UTC; tests run with TZ=UTC
 KEYS = {"next_page": "n", "show_error": "E", "toggle_pause": "space"}
