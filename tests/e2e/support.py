@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
-from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -14,20 +12,6 @@ from batchtui.ui.widgets.batch_table import BatchTable
 
 START = 1_795_618_800.0
 KEY = "sk-e2e-lifecycle-not-a-real-key"
-
-
-async def settle(app, pilot) -> None:
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-async def wait_until(pilot, condition: Callable[[], object], timeout: float = 15.0) -> None:
-    """Await something the app reaches on its own, with a deadline instead of a fixed sleep."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not condition():
-        assert loop.time() < deadline, "condition not reached in time"
-        await pilot.pause(0.02)
 
 
 def rows(app) -> list[str]:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from batchtui.ui.dialogs.confirm_cancel import ConfirmCancel
 from batchtui.ui.screens.batches import BatchesScreen
 from batchtui.ui.widgets.batch_table import BatchTable
-from tests.e2e.support import KEY, rows, settle, wait_until
+from tests.e2e.support import KEY, rows
 from tests.support.apps import build_app
+from tests.support.waiting import settle, wait_until
 
 
 def list_requests(simulator):

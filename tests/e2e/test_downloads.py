@@ -13,11 +13,12 @@ from batchtui.ui.file_cache import cached_file, ensure_cached
 from batchtui.ui.screens.results import ResultsScreen
 from batchtui.ui.widgets.result_table import ResultTable
 from tests.e2e.file_server import FileServer
-from tests.e2e.support import KEY, select, settle, wait_until
+from tests.e2e.support import KEY, select
 from tests.support.apps import build_app
 from tests.support.batches import numbered_batch
 from tests.support.files import jsonl, result_line
-from tests.ui.conftest import widget_text
+from tests.support.rendering import widget_text
+from tests.support.waiting import settle, wait_until
 
 LINES = 3_000
 CONTENT = jsonl([result_line(f"request-{i}", text=f"answer number {i}") for i in range(LINES)])

@@ -20,10 +20,10 @@ from batchtui.sim import FaultConfig, ManualClock, SimConfig, Simulator
 from batchtui.ui.app import BatchApp
 from batchtui.ui.screens.batches import BatchesScreen
 from batchtui.ui.widgets.batch_table import BatchTable
+from tests.e2e.support import START
 from tests.support.apps import build_app
-from tests.ui.conftest import widget_text
+from tests.support.rendering import widget_text
 
-START = 1_795_618_800.0
 KEY = "sk-e2e-soak-key"
 PAGE_SIZE = 15
 TICKS = 200

@@ -8,18 +8,14 @@ import sqlite3
 import pytest
 
 from batchtui.api.client import BatchClient, ClientConfig
-from batchtui.sim import ManualClock, SimConfig, Simulator
+from batchtui.sim import SimConfig, Simulator
 from batchtui.ui.app import BatchApp
 from batchtui.ui.history import History
-from tests.e2e.support import KEY, START, wait_until
+from tests.e2e.support import KEY
 from tests.support.apps import build_app
+from tests.support.waiting import settle, wait_until
 
 HISTORY_SIZE = 1_500  # 75 pages of 20: a batch 60 pages down is batch 1,200
-
-
-@pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock(start=START)
 
 
 @pytest.fixture
@@ -39,13 +35,6 @@ def app_with_index(simulator, clock, path, *, refresh: float = 3600.0) -> BatchA
 
 def list_requests(simulator) -> list:
     return [r for r in simulator.requests if r.method == "GET" and r.path.endswith("/batches")]
-
-
-async def settle(app, pilot) -> None:
-    others = [worker for worker in app.workers if worker.group != "history-walk"]
-    if others:
-        await app.workers.wait_for_complete(others)
-    await pilot.pause()
 
 
 async def all_batches(simulator) -> list:

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import pytest
-
-from batchtui.sim import FaultConfig, ManualClock, SimConfig, Simulator
+from batchtui.sim import FaultConfig, SimConfig, Simulator
 from batchtui.ui.app import BatchApp
 from batchtui.ui.dialogs.confirm_cancel import ConfirmCancel
 from batchtui.ui.widgets.batch_detail import BatchDetail
 from batchtui.ui.widgets.batch_table import BatchTable
 from tests.support.apps import build_app
-from tests.ui.conftest import plain_text, settle, widget_text
-from tests.ui.rendering import assert_terminal_safe, widget_lines
+from tests.support.rendering import assert_terminal_safe, plain_text, widget_lines, widget_text
+from tests.support.waiting import settle
 
-START = 1_795_618_800.0
 KEY = "sk-e2e-hostile-key"
 HOSTILE_IDS = [
     "batch_hostile_[blink]markup_id",
@@ -24,11 +21,6 @@ HOSTILE_IDS = [
     "batch_hostile_unknown_status",
     "batch_hostile_markup_and_escapes",
 ]
-
-
-@pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock(start=START)
 
 
 def rows(app: BatchApp) -> list[str]:

@@ -9,28 +9,13 @@ from textual.widgets import Input, Select, TextArea
 
 from batchtui.api.client import Timeouts
 from batchtui.api.retry import RetryPolicy
-from batchtui.sim import FaultConfig, ManualClock, SimConfig, Simulator
+from batchtui.sim import FaultConfig, SimConfig, Simulator
 from batchtui.ui.screens.create_batch import CreateBatchScreen
 from batchtui.ui.widgets.batch_table import BatchTable
-from tests.e2e.support import (
-    KEY,
-    START,
-    chat_request,
-    file_lines,
-    notifications,
-    posts,
-    rows,
-    settle,
-    wait_until,
-    write_jsonl,
-)
+from tests.e2e.support import KEY, chat_request, file_lines, notifications, posts, rows, write_jsonl
 from tests.support.apps import build_app
-from tests.ui.conftest import widget_text
-
-
-@pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock(start=START)
+from tests.support.rendering import widget_text
+from tests.support.waiting import settle, wait_until
 
 
 @pytest.fixture

@@ -11,18 +11,10 @@ from batchtui.ui.dialogs.save_file import ConfirmOverwrite, SaveFileScreen
 from batchtui.ui.screens.batches import BatchesScreen
 from batchtui.ui.screens.create_batch import CreateBatchScreen
 from batchtui.ui.screens.recovery import RecoveryScreen
-from tests.e2e.support import (
-    KEY,
-    file_bytes,
-    file_lines,
-    posts,
-    rows,
-    select,
-    settle,
-    wait_until,
-)
+from tests.e2e.support import KEY, file_bytes, file_lines, posts, rows, select
 from tests.support.apps import build_app
-from tests.ui.conftest import widget_text
+from tests.support.rendering import widget_text
+from tests.support.waiting import settle, wait_until
 
 
 @pytest.fixture(autouse=True)

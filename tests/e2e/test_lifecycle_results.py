@@ -10,18 +10,10 @@ from textual.widgets import Input
 from batchtui.ui.dialogs.save_file import ConfirmOverwrite, SaveFileScreen
 from batchtui.ui.screens.results import ResultsScreen
 from batchtui.ui.widgets.result_table import ResultTable
-from tests.e2e.support import (
-    KEY,
-    content_requests,
-    file_bytes,
-    file_lines,
-    notifications,
-    select,
-    settle,
-    wait_until,
-)
+from tests.e2e.support import KEY, content_requests, file_bytes, file_lines, notifications, select
 from tests.support.apps import build_app
-from tests.ui.conftest import widget_text
+from tests.support.rendering import widget_text
+from tests.support.waiting import settle, wait_until
 
 
 @pytest.fixture(autouse=True)

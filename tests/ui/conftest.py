@@ -25,24 +25,3 @@ def make_app(fake_api: FakeAPI) -> Callable[..., BatchApp]:
         return build_app(transport=fake_api.transport(), **options)
 
     return make
-
-
-async def settle(app: BatchApp, pilot) -> None:
-    """Wait until every worker is done and the screen has caught up."""
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-def plain_text(renderable, width: int = 120) -> str:
-    """What a renderable says, as plain text, the way a terminal of `width` would show it."""
-    import io
-
-    from rich.console import Console
-
-    console = Console(width=width, record=True, color_system=None, file=io.StringIO())
-    console.print(renderable)
-    return console.export_text()
-
-
-def widget_text(widget, width: int = 120) -> str:
-    return plain_text(widget.content, width)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import httpx
@@ -105,11 +104,3 @@ class LifecycleAPI(FakeAPI):
         if path.endswith("/content"):
             return httpx.Response(200, content=content, headers={"content-type": "application/octet-stream"})
         return httpx.Response(200, json={"id": file_id, "object": "file", "bytes": len(content), "created_at": NOW})
-
-
-async def wait_until(pilot, condition: Callable[[], object], timeout: float = 10.0) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not condition():
-        assert loop.time() < deadline, "condition not reached in time"
-        await pilot.pause(0.02)

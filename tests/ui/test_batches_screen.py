@@ -9,7 +9,8 @@ from batchtui.ui.screens.batches import BatchesScreen
 from batchtui.ui.widgets.batch_detail import BatchDetail
 from batchtui.ui.widgets.batch_table import BatchTable
 from tests.support.batches import numbered_batch
-from tests.ui.conftest import settle, widget_text
+from tests.support.rendering import widget_text
+from tests.support.waiting import settle
 
 
 def table_ids(app) -> list[str]:

@@ -15,8 +15,9 @@ from batchtui.ui.screens.batches import BatchesScreen
 from batchtui.ui.screens.create_batch import CreateBatchScreen
 from tests.support.apps import build_app
 from tests.support.batches import numbered_batch
-from tests.ui.conftest import settle, widget_text
-from tests.ui.lifecycle_fakes import LifecycleAPI, wait_until
+from tests.support.rendering import widget_text
+from tests.support.waiting import settle, wait_until
+from tests.ui.lifecycle_fakes import LifecycleAPI
 
 
 def chat(custom_id: str, url: str = "/v1/chat/completions") -> dict:

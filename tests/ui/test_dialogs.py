@@ -26,9 +26,8 @@ from batchtui.ui.dialogs.help import HelpScreen
 from batchtui.ui.dialogs.save_file import ConfirmOverwrite, SaveFileScreen
 from batchtui.ui.screens.batches import BatchesScreen
 from tests.support.batches import NOW, numbered_batch
-from tests.ui.conftest import settle
-from tests.ui.lifecycle_fakes import wait_until
-from tests.ui.rendering import screen_lines
+from tests.support.rendering import screen_lines
+from tests.support.waiting import settle, wait_until
 
 SIZES = [(40, 12), (60, 15), (80, 24), (160, 45)]
 LONG_ID = "batch_" + "6f1c2a9e" * 8

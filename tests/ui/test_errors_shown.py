@@ -18,7 +18,8 @@ from batchtui.ui.dialogs.error_details import ErrorDetails
 from batchtui.ui.widgets.batch_table import BatchTable
 from tests.support.apps import build_app
 from tests.support.batches import NOW, numbered_batch
-from tests.ui.conftest import settle, widget_text
+from tests.support.rendering import widget_text
+from tests.support.waiting import settle, wait_until
 from tests.ui.fake_api import FakeAPI
 
 Handler = Callable[[httpx.Request], httpx.Response]
@@ -170,14 +171,6 @@ def flat(text: str) -> str:
 def assert_not_loading(app: BatchApp) -> None:
     shown = status_text(app) + notice_text(app)
     assert "Loading" not in shown and "Refreshing" not in shown, shown
-
-
-async def wait_until(pilot, condition, timeout: float = 5.0) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not condition():
-        assert loop.time() < deadline, "condition not reached in time"
-        await pilot.pause(0.05)
 
 
 @pytest.mark.parametrize("name", list(CASES))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from textual.widgets._footer import FooterKey
 
-from tests.ui.conftest import settle
-from tests.ui.rendering import screen_lines
+from tests.support.rendering import screen_lines
+from tests.support.waiting import settle
 
 
 @pytest.mark.parametrize("size", [(80, 24), (60, 15), (40, 12)], ids=["80x24", "60x15", "40x12"])

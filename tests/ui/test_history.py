@@ -13,10 +13,10 @@ from batchtui.ui.history import History
 from batchtui.ui.widgets.batch_table import BatchTable
 from batchtui.ui.widgets.search_bar import SearchBar
 from batchtui.ui.widgets.status_line import StatusLine
-from tests.e2e.support import wait_until
 from tests.support.apps import build_app
 from tests.support.batches import NOW, numbered_batch
-from tests.ui.conftest import widget_text
+from tests.support.rendering import widget_text
+from tests.support.waiting import settle, wait_until
 from tests.ui.fake_api import FakeAPI
 
 STATUSES = ["in_progress", "completed", "failed", "expired", "cancelled", "completed", "completed"]
@@ -53,14 +53,6 @@ def indexed_app(api: FakeAPI, path, *, gate: Gate | None = None, clock: ManualCl
 
     transport = httpx.MockTransport(gate.handle if gate else api.handle)
     return build_app(transport=transport, clock=clock, history=History(path), sleep=sleep)
-
-
-async def settle(app: BatchApp, pilot) -> None:
-    """Every worker done but the history walk, which waits for new batches as long as the app runs."""
-    others = [worker for worker in app.workers if worker.group != "history-walk"]
-    if others:  # an empty list would mean every worker to wait_for_complete
-        await app.workers.wait_for_complete(others)
-    await pilot.pause()
 
 
 def list_requests(api: FakeAPI) -> list[httpx.Request]:

@@ -13,9 +13,9 @@ from batchtui.ui.widgets.batch_detail import BatchDetail
 from batchtui.ui.widgets.batch_table import COLUMNS, BatchTable
 from tests.support.apps import build_app
 from tests.support.batches import NOW, batch_json, numbered_batch
-from tests.ui.conftest import plain_text, settle, widget_text
+from tests.support.rendering import assert_terminal_safe, plain_text, widget_lines, widget_text
+from tests.support.waiting import settle
 from tests.ui.fake_api import FakeAPI
-from tests.ui.rendering import assert_terminal_safe, widget_lines
 
 LONG = "A" * 5000
 WIDTH = {key: width for key, _, width in COLUMNS}

@@ -8,7 +8,8 @@ from batchtui.ui.dialogs.confirm_cancel import ConfirmCancel
 from batchtui.ui.dialogs.help import HelpScreen
 from batchtui.ui.screens.batches import BatchesScreen
 from batchtui.ui.widgets.status_line import StatusLine
-from tests.ui.conftest import settle, widget_text
+from tests.support.rendering import widget_text
+from tests.support.waiting import settle
 
 KEYMAP = {"cancel_batch": "x", "open_results": "O", "next_page": "ctrl+n", "last_row": "L"}
 

@@ -25,8 +25,8 @@ from batchtui.ui.widgets.step_progress import StepProgress
 from tests.support.apps import build_app
 from tests.support.batches import numbered_batch
 from tests.support.files import jsonl, result_line
-from tests.ui.conftest import settle, widget_text
-from tests.ui.lifecycle_fakes import wait_until
+from tests.support.rendering import widget_text
+from tests.support.waiting import settle, wait_until
 from tests.ui.work_gates import HeldTransfersAPI, HeldWork, work_finished
 
 INPUT = jsonl(

@@ -17,8 +17,8 @@ from batchtui.ui.screens.results import ResultsScreen
 from tests.support.apps import build_app
 from tests.support.batches import numbered_batch
 from tests.support.files import jsonl, result_line
-from tests.ui.conftest import settle
-from tests.ui.lifecycle_fakes import LifecycleAPI, wait_until
+from tests.support.waiting import settle, wait_until
+from tests.ui.lifecycle_fakes import LifecycleAPI
 
 
 @pytest.fixture(autouse=True)

@@ -10,8 +10,9 @@ from batchtui.ui.screens.recovery import RecoveryScreen
 from tests.support.apps import build_app
 from tests.support.batches import numbered_batch
 from tests.support.files import jsonl, result_line
-from tests.ui.conftest import settle, widget_text
-from tests.ui.lifecycle_fakes import LifecycleAPI, wait_until
+from tests.support.rendering import widget_text
+from tests.support.waiting import settle, wait_until
+from tests.ui.lifecycle_fakes import LifecycleAPI
 
 INPUT = jsonl(
     [{"custom_id": f"c{i}", "method": "POST", "url": "/v1/chat/completions", "body": {"model": "m"}} for i in range(4)]

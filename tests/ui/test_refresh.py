@@ -8,7 +8,7 @@ import httpx
 
 from tests.support.apps import build_app
 from tests.support.batches import numbered_batch
-from tests.ui.conftest import settle
+from tests.support.waiting import settle
 from tests.ui.fake_api import FakeAPI
 
 

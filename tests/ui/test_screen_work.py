@@ -13,7 +13,7 @@ from textual.worker import Worker, WorkerFailed, WorkerState
 
 from batchtui.ui.screen_work import ThreadProgress, WorkStopped, in_thread, is_open, stop_work_on_leave, while_open
 from batchtui.ui.widgets.step_progress import StepProgress
-from tests.ui.lifecycle_fakes import wait_until
+from tests.support.waiting import wait_until
 from tests.ui.work_gates import work_finished
 
 

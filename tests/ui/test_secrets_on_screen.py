@@ -12,9 +12,9 @@ from batchtui.ui.dialogs.help import HelpScreen
 from tests.support.apps import build_app
 from tests.support.batches import numbered_batch
 from tests.support.keys import FAKE_KEY
-from tests.ui.conftest import settle, widget_text
+from tests.support.rendering import screen_lines, widget_text
+from tests.support.waiting import settle
 from tests.ui.fake_api import FakeAPI
-from tests.ui.rendering import screen_lines
 
 
 def echo(status: int, *, where: str = "message") -> httpx.MockTransport:

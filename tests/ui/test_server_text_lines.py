@@ -18,9 +18,9 @@ from batchtui.ui.widgets.batch_table import BatchTable
 from batchtui.ui.widgets.result_table import ResultTable
 from tests.support.apps import build_app
 from tests.support.batches import numbered_batch
-from tests.ui.conftest import settle
+from tests.support.rendering import assert_terminal_safe, widget_lines
+from tests.support.waiting import settle
 from tests.ui.fake_api import FakeAPI
-from tests.ui.rendering import assert_terminal_safe, widget_lines
 
 FORGED = "\nStatus          completed\r\u2028\u202e"
 # Every character that can end a line or reorder one; none may survive cleaning.

@@ -9,7 +9,7 @@ from textual.strip import Strip
 
 from batchtui.ui.widgets.batch_detail import BatchDetail
 from batchtui.ui.widgets.batch_table import BatchTable
-from tests.ui.conftest import settle
+from tests.support.waiting import settle
 
 # Which of the theme's colours each status is drawn in: what the user sees, whatever the code calls it.
 STATUS_VARIABLES = {

@@ -9,9 +9,8 @@ from textual.widgets._toast import Toast
 from batchtui.ui.toasts import MAX_TOAST_CELLS, tell, toast_text
 from tests.support.apps import build_app
 from tests.support.batches import numbered_batch
-from tests.ui.conftest import settle
+from tests.support.waiting import settle, wait_until
 from tests.ui.fake_api import FakeAPI
-from tests.ui.lifecycle_fakes import wait_until
 
 HUGE_ID = "batch_" + "x" * 10_000
 

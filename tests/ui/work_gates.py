@@ -10,7 +10,8 @@ from typing import Any
 
 import httpx
 
-from tests.ui.lifecycle_fakes import LifecycleAPI, wait_until
+from tests.support.waiting import wait_until
+from tests.ui.lifecycle_fakes import LifecycleAPI
 
 GATE_TIMEOUT = 30.0
 PIECE = 64

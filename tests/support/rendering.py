@@ -1,15 +1,30 @@
-"""What the terminal would receive: the screen's rendered strips, and checks that server text stays inert."""
+"""What the terminal would show: renderables and widgets as plain text, the screen's rendered strips, and checks
+that server text stays inert."""
 
 from __future__ import annotations
 
+import io
 import re
 
+from rich.console import Console, RenderableType
 from textual.app import App
 from textual.geometry import Region
 from textual.widget import Widget
 
 # Anything a terminal acts on rather than prints: C0 (except none: even \t and \n never belong in a cell), DEL, C1.
 CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def plain_text(renderable: RenderableType, width: int = 120) -> str:
+    """What a renderable says, as plain text, the way a terminal of `width` would show it."""
+    console = Console(width=width, record=True, color_system=None, file=io.StringIO())
+    console.print(renderable)
+    return console.export_text()
+
+
+def widget_text(widget, width: int = 120) -> str:
+    """What a Static-like widget's content says, as plain text at `width`."""
+    return plain_text(widget.content, width)
 
 
 def screen_lines(app: App) -> list[str]:
