@@ -28,7 +28,7 @@ DRIVERS = BENCH / "drivers"
 
 
 def run(context: Context) -> Section:
-    batches = context.pick(10_000, 1_000)
+    batches = context.pick(10_000, 500)
     section = Section("backfill", TITLE if batches == 10_000 else TITLE.replace("10,000", f"{batches:,}"))
     rounds = context.pick(5, 2)
     python = str(context.project_python)

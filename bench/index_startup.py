@@ -52,8 +52,8 @@ def run(context: Context) -> Section:
                 peak = memory_kib(app.pid)["VmHWM"]
             return (shown - app.started) * 1000, peak / 1024
 
-        context.say(f"warm-up, then {rounds} interleaved rounds of {', '.join(names)}")
-        for name in names:
+        context.say(f"{'' if context.quick else 'warm-up, then '}{rounds} interleaved rounds of {', '.join(names)}")
+        for name in names if not context.quick else ():
             measure(name)
         times: dict[str, list[float]] = {name: [] for name in names}
         peaks: dict[str, list[float]] = {name: [] for name in names}
@@ -85,10 +85,11 @@ def run(context: Context) -> Section:
         )
     )
     growth.judge(f"≤ +{GOAL_MIB:.0f} MiB", growth.summary.median <= GOAL_MIB)
+    warm_up = "" if context.quick else " after one warm-up each"
     section.notes.append(
         f"an account of {batches:,} finished batches served by the simulator (no delay), its index a "
         f"{index.stat().st_size / 2**20:.0f} MiB file; peak RSS is the process's VmHWM {HOLD_SECONDS:g} s after the "
-        f"first page; {rounds} rounds after one warm-up each, sides interleaved in rotating order, differences and "
+        f"first page; {rounds} rounds{warm_up}, sides interleaved in rotating order, differences and "
         "ratios per round. The empty side starts with a new cache folder each time (so its history walk has just "
         "begun); the indexed side reuses one copy of the index, as a user's later starts do."
     )
