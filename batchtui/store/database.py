@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -125,6 +126,9 @@ def rebuild_index(
 
 
 def _connect(path: Path, busy_timeout: float) -> Index:
+    # Your batches' metadata is yours alone, like the downloaded files: SQLite gives -wal and -shm the same mode.
+    with suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     # isolation_level=None: the store opens its own transactions, so none is left open by surprise.
     connection = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None)
     try:

@@ -369,3 +369,14 @@ def test_an_index_belongs_to_the_thread_that_opened_it(index: Index) -> None:
     thread.join()
     # A mistake in the caller, loudly: sqlite3 refuses, and the store does not hide it.
     assert len(failures) == 1
+
+
+def test_a_new_index_is_readable_by_its_owner_alone(tmp_path) -> None:
+    path = tmp_path / "index.sqlite3"
+    opened = open_index(path)
+    with opened.index.writing() as connection:
+        connection.execute("SELECT 1")
+    assert path.stat().st_mode & 0o777 == 0o600
+    for companion in tmp_path.glob("index.sqlite3-*"):
+        assert companion.stat().st_mode & 0o077 == 0, companion
+    opened.index.close()
