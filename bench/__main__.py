@@ -43,7 +43,11 @@ BENCHMARKS = {
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
-    parser.add_argument("--quick", action="store_true", help="fewer rounds and shorter watches: a 1–2 minute smoke run")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="fewer rounds, smaller indexes and shorter watches: a smoke run of about 3 minutes",
+    )
     parser.add_argument("--only", metavar="NAMES", help=f"comma-separated subset of: {', '.join(BENCHMARKS)}")
     parser.add_argument("--no-record", action="store_true", help="do not rewrite bench/RESULTS.md")
     parser.add_argument(
