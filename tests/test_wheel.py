@@ -52,7 +52,8 @@ def test_wheel_installs_and_runs_with_its_stylesheets(tmp_path: Path) -> None:
     )
     wheel = next(dist.glob("batchtui-*.whl"))
     env_dir = tmp_path / "venv"
-    venv.create(env_dir, with_pip=True)
+    # No pip of its own (ensurepip takes seconds): this environment's pip installs into it with --python.
+    venv.create(env_dir, with_pip=False)
     python = env_dir / "bin" / "python"
     # The dependencies come from this environment, so the test needs no network; batchtui itself
     # comes only from the wheel (a .pth line does not run the editable install's own .pth hook).
@@ -62,7 +63,10 @@ def test_wheel_installs_and_runs_with_its_stylesheets(tmp_path: Path) -> None:
         ).strip()
     )
     (site / "project_deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    subprocess.run([python, "-m", "pip", "install", "--no-deps", "--quiet", str(wheel)], check=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "--quiet", str(wheel)],
+        check=True,
+    )
     result = subprocess.run([python, "-c", APP_CHECK], capture_output=True, text=True, cwd=tmp_path, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "wheel app ok" in result.stdout

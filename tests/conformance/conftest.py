@@ -1,8 +1,8 @@
 """Fixtures for the conformance tests: the real client against Prism and Steady mocking the official spec.
 
 Both come from `npm ci` at the repository root; when one is missing these tests fail with that
-instruction, never skip. Each tool's modes start together, once per session (so once per xdist
-worker, each on its own free ports), the first time a test needs that tool.
+instruction, never skip. Each tool's modes start together, once per session, the first time a test
+needs that tool, each on its own free ports; with `--dist loadgroup` every test here runs on one xdist worker.
 """
 
 from __future__ import annotations
@@ -39,10 +39,13 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         if HERE in item.path.parents:
             item.add_marker(pytest.mark.conformance)
+            # One xdist worker runs them all (`--dist loadgroup`), so Prism and Steady start once, not once per worker.
+            item.add_marker(pytest.mark.xdist_group("conformance"))
 
 
 def _require(tool: str) -> None:
