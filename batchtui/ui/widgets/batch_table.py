@@ -124,6 +124,8 @@ class BatchTable(DataTable):
     def on_mount(self) -> None:
         for key, label, width in COLUMNS:
             self.add_column(label, key=key, width=width)
+        # Colours go into cells when made, not into each render (rows off the cursor share one): re-style on a switch.
+        self.app.theme_changed_signal.subscribe(self, self._restyle)
 
     def mark_sorted(self, column_key: str | None) -> None:
         """Put ▼ on the header of the column the rows are sorted by (None: the server's order)."""
@@ -131,10 +133,7 @@ class BatchTable(DataTable):
             column = self.columns.get(ColumnKey(key))
             if column is not None:
                 column.label = Text(f"{label} ▼" if key == column_key else label)
-        self._require_update_dimensions = True
         self.refresh()
-        # Colours go into cells when made, not into each render (rows off the cursor share one): re-style on a switch.
-        self.app.theme_changed_signal.subscribe(self, self._restyle)
 
     def on_resize(self) -> None:
         # Metadata takes whatever width the fixed columns leave, so the table fits without scrolling.
