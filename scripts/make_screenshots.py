@@ -14,17 +14,21 @@ from scripts.scenes import SCENE_SIZE, SCENES, pin_timezone, scene_app, scene_si
 OUT = REPO / "screenshots"
 
 
-async def shoot(scene) -> Path:
+def shoot(scene) -> Path:
     with scene_simulator() as sim:
-        app = scene_app(sim.base_url, scene)
-        async with app.run_test(size=SCENE_SIZE) as pilot:
-            await settle(pilot)
-            for key in scene.keys:
-                await pilot.press(key)
-                await settle(pilot)
-            svg = OUT / f"{scene.name}.svg"
-            svg.write_text(app.export_screenshot(title=f"batchtui — {scene.title}"))
+        app = scene_app(sim.base_url, scene)  # fills the scene's index first, in a loop of its own
+        svg = OUT / f"{scene.name}.svg"
+        asyncio.run(drive(app, scene, svg))
     return svg
+
+
+async def drive(app, scene, svg: Path) -> None:
+    async with app.run_test(size=SCENE_SIZE) as pilot:
+        await settle(pilot)
+        for key in scene.keys:
+            await pilot.press(key)
+            await settle(pilot)
+        svg.write_text(app.export_screenshot(title=f"batchtui — {scene.title}"))
 
 
 # The SVG asks for Fira Code, which cairosvg cannot download; its fallback is a proportional font, and
@@ -45,7 +49,7 @@ def main() -> int:
     pin_timezone()
     OUT.mkdir(exist_ok=True)
     for scene in SCENES:
-        svg = asyncio.run(shoot(scene))
+        svg = shoot(scene)
         print(f"{to_png(svg).relative_to(REPO)}  {svg.relative_to(REPO)}")
     return 0
 

@@ -5,7 +5,9 @@ Used by scripts/make_screenshots.py and tests/snapshots: both see exactly the sa
 
 from __future__ import annotations
 
+import asyncio
 import atexit
+import contextlib
 import os
 import shutil
 import tempfile
@@ -13,13 +15,14 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from batchtui.api.client import BatchClient, ClientConfig
 from batchtui.clock import ManualClock
 from batchtui.config import Settings
 from batchtui.demo import demo_config
 from batchtui.paths import CACHE_ENV
 from batchtui.sim import Simulator
 from batchtui.ui.app import BatchApp
-from batchtui.ui.history import History
+from batchtui.ui.history import History, visible_request
 
 # 2026-11-25 15:00:00 UTC: the moment every scene is taken at (shown in UTC, see pin_timezone).
 SCENE_TIME = 1_795_618_800.0
@@ -70,22 +73,41 @@ def scene_simulator() -> Simulator:
 
 
 def scene_app(base_url: str, scene: Scene) -> BatchApp:
+    """The app for a scene; an indexed scene's index is filled first, as a second run's would be."""
     settings = Settings(api_key=SCENE_KEY, base_url=base_url, refresh_seconds=5.0, page_size=20)
+    history = None
+    if scene.indexed:
+        path = Path(os.environ[CACHE_ENV]) / "index.sqlite3"
+        asyncio.run(fill_index(base_url, path))
+        history = History(path)
+    return BatchApp(settings, clock=ManualClock(SCENE_TIME), server_label=SCENE_LABEL, history=history)
+
+
+async def fill_index(base_url: str, path: Path) -> None:
+    """Walk the whole history into the index before the scene: the app's clock then never moves."""
+    history = History(path)
     clock = ManualClock(SCENE_TIME)
-    history = History(Path(os.environ[CACHE_ENV]) / "index.sqlite3") if scene.indexed else None
 
     async def sleep(seconds: float) -> None:
-        # The history walk's pacing, without the waiting: the same number of steps every run.
-        clock.advance(max(seconds, 0.0))
+        clock.advance(max(seconds, 0.0))  # the walk's pacing, without the waiting
 
-    return BatchApp(settings, clock=clock, server_label=SCENE_LABEL, history=history, sleep=sleep)
+    async with BatchClient(ClientConfig(api_key=SCENE_KEY, base_url=base_url)) as client:
+        await history.open(clock.now())
+        page = await client.list_batches(limit=20)
+        await history.record_page(visible_request(None, 20), page, seen_at=clock.now())
+        walk = asyncio.ensure_future(
+            history.walk(client, clock, sleep=sleep, wake=asyncio.Event(), changed=lambda: None)
+        )
+        while not history.state.history_complete and not walk.done():
+            await asyncio.sleep(0.01)
+        walk.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await walk
+        await history.close()
 
 
 async def settle(pilot) -> None:
-    """Wait for data loads (and the whole history, where indexed); a worker waiting on a dialog is left waiting."""
-    history = pilot.app.history
-    while history is not None and history.available and not history.state.history_complete:
-        await pilot.pause(0.01)
+    """Wait for data loads; a worker waiting on a dialog is left waiting."""
     loads = [worker for worker in pilot.app.workers if worker.group in LOAD_GROUPS]
     if loads:  # an empty list would mean "every worker" to wait_for_complete
         await pilot.app.workers.wait_for_complete(loads)
