@@ -131,7 +131,12 @@ class PageSeen:
 
 
 def next_history_request(
-    state: SyncState, *, now: float, last_sent_at: float | None = None, paused_until: float | None = None
+    state: SyncState,
+    *,
+    now: float,
+    last_sent_at: float | None = None,
+    paused_until: float | None = None,
+    interval: float = HISTORY_INTERVAL,
 ) -> ListPage | Wait | None:
     """The next catch-up or backfill page, a Wait when it is too early, or None when history is whole.
 
@@ -143,7 +148,7 @@ def next_history_request(
         return None
     not_before = max(
         paused_until if paused_until is not None else -math.inf,
-        last_sent_at + HISTORY_INTERVAL if last_sent_at is not None else -math.inf,
+        last_sent_at + interval if last_sent_at is not None else -math.inf,
     )
     return Wait(not_before) if now < not_before else request
 

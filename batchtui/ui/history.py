@@ -36,6 +36,7 @@ from batchtui.store import (
     search,
 )
 from batchtui.store.planner import (
+    HISTORY_INTERVAL,
     ListPage,
     PageSeen,
     Purpose,
@@ -66,8 +67,10 @@ class IndexedPage:
 
 
 class History:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, interval: float = HISTORY_INTERVAL) -> None:
+        """`interval`: seconds between two history requests (the demo's loopback server needs no gentleness)."""
         self.path = path
+        self.interval = interval
         self.state = SyncState()
         self.indexed = 0
         # Why the index is off (one line, shown once), or what happened to it (a rebuild).
@@ -138,7 +141,9 @@ class History:
     # What to ask the server next
 
     def next_history_request(self, now: float) -> ListPage | Wait | None:
-        return next_history_request(self.state, now=now, last_sent_at=self.last_sent_at, paused_until=self.paused_until)
+        return next_history_request(
+            self.state, now=now, last_sent_at=self.last_sent_at, paused_until=self.paused_until, interval=self.interval
+        )
 
     async def active_refresh(self, *, visible_ids: Collection[str], now: float, interval: float) -> tuple[Request, ...]:
         active = await self._with_index(active_batches)

@@ -267,3 +267,10 @@ def test_the_next_cursor_is_last_id_or_the_last_item() -> None:
     assert PageSeen(("a", "b"), (1, 2), True, "z").next_cursor == "z"
     assert PageSeen(("a", "b"), (1, 2), True).next_cursor == "b"
     assert PageSeen((), (), True).next_cursor is None
+
+
+def test_the_pace_between_history_requests_can_be_set() -> None:
+    state = SyncState(anchor=Mark("b9", 100), backfill_after="b5")
+    assert next_history_request(state, now=10.05, last_sent_at=10.0, interval=0.1) == Wait(10.1)
+    assert isinstance(next_history_request(state, now=10.1, last_sent_at=10.0, interval=0.1), ListPage)
+    assert next_history_request(state, now=10.5, last_sent_at=10.0) == Wait(11.0)
