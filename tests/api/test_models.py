@@ -7,26 +7,10 @@ from pydantic import ValidationError
 
 from batchtui.api.lenient import normalise_status, parse_timestamp
 from batchtui.api.models import Batch, BatchPage, FileObject, RequestCounts
-from tests.support.batches import NOW, batch_json
+from tests.support.batches import NOW, OPTIONAL_FIELDS, REQUIRED_FIELDS, batch_json
 
-REQUIRED = ("id", "object", "endpoint", "input_file_id", "completion_window", "status", "created_at")
-OPTIONAL = (
-    "errors",
-    "output_file_id",
-    "error_file_id",
-    "in_progress_at",
-    "expires_at",
-    "finalizing_at",
-    "completed_at",
-    "failed_at",
-    "expired_at",
-    "cancelling_at",
-    "cancelled_at",
-    "request_counts",
-    "usage",
-    "metadata",
-    "model",
-)
+REQUIRED = REQUIRED_FIELDS
+OPTIONAL = OPTIONAL_FIELDS
 
 
 def test_a_minimal_batch_reads() -> None:

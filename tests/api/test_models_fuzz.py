@@ -16,7 +16,7 @@ from batchtui.api.client import BatchClient, ClientConfig
 from batchtui.api.errors import InvalidResponseError
 from batchtui.api.models import Batch, BatchPage
 from batchtui.api.response_parsing import Answer
-from tests.support.batches import batch_json
+from tests.support.batches import OPTIONAL_FIELDS, batch_json
 from tests.support.keys import FAKE_KEY
 
 # Strings servers have been seen to send, plus the ones that break naive parsers.
@@ -65,24 +65,7 @@ JSON = st.recursive(
     ),
     max_leaves=12,
 )
-KNOWN_FIELDS = [
-    *batch_json(),
-    "errors",
-    "output_file_id",
-    "error_file_id",
-    "in_progress_at",
-    "expires_at",
-    "finalizing_at",
-    "completed_at",
-    "failed_at",
-    "expired_at",
-    "cancelling_at",
-    "cancelled_at",
-    "request_counts",
-    "usage",
-    "metadata",
-    "model",
-]
+KNOWN_FIELDS = [*batch_json(), *OPTIONAL_FIELDS]
 FIELD_NAMES = st.sampled_from(KNOWN_FIELDS) | st.text(max_size=12)
 
 

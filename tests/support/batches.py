@@ -126,3 +126,24 @@ def long_history(count: int, *, now: int, days: int = 90, seed: int = 11) -> lis
             )
         )
     return batches
+
+
+# The fields a batch has by the spec: the seven always sent, and the rest, each of which may be absent or null.
+REQUIRED_FIELDS = ("id", "object", "endpoint", "input_file_id", "completion_window", "status", "created_at")
+OPTIONAL_FIELDS = (
+    "errors",
+    "output_file_id",
+    "error_file_id",
+    "in_progress_at",
+    "expires_at",
+    "finalizing_at",
+    "completed_at",
+    "failed_at",
+    "expired_at",
+    "cancelling_at",
+    "cancelled_at",
+    "request_counts",
+    "usage",
+    "metadata",
+    "model",
+)

@@ -24,7 +24,7 @@ from batchtui.ui.field_layout import layout_lines
 from batchtui.ui.formatting import age, compact, local_time, percent, progress_cell, relative
 from batchtui.ui.widgets.batch_detail import main_column, side_column
 from batchtui.ui.widgets.batch_table import COLUMNS, PROGRESS, StatusStyles, row_cells
-from tests.support.batches import batch_json
+from tests.support.batches import REQUIRED_FIELDS, batch_json
 
 # What theme_styles gives the table and the pane: a style per known status and one for the progress bar.
 STYLES: StatusStyles = {**{status: Style(bold=True) for status in KNOWN}, PROGRESS: Style(underline=True)}
@@ -32,7 +32,7 @@ STYLES: StatusStyles = {**{status: Style(bold=True) for status in KNOWN}, PROGRE
 LINE_BREAKING = re.compile("[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 NOW = 1_764_000_000.0
 # The fields the API always sends (docs/batch-api.md); only a broken one of these may make a batch unreadable.
-REQUIRED = ("id", "object", "endpoint", "input_file_id", "completion_window", "status", "created_at")
+REQUIRED = REQUIRED_FIELDS
 TIMESTAMPS = (
     "in_progress_at",
     "expires_at",

@@ -27,7 +27,7 @@ from batchtui.api.errors import APIStatusError, AuthenticationError, BatchAPIErr
 from batchtui.api.models import Batch, BatchPage
 from batchtui.api.sender import RetryNotice
 from batchtui.clock import Clock
-from batchtui.store import Query, Sort, parse_query
+from batchtui.store import Sort, parse_query
 from batchtui.ui import toasts
 from batchtui.ui.batch_rules import can_retry, missing_file_text, why_not_retry
 from batchtui.ui.dialogs.confirm_cancel import ConfirmCancel
@@ -528,9 +528,7 @@ class BatchesScreen(Screen[None]):
         await history.open(self.clock.now())
         self._tell_history()
         if history.available and self.pager.page is None and not self.shown:
-            cached = await history.page(
-                self.view_query(), now=self.clock.now(), sort=Sort.CREATED, limit=self.page_size
-            )
+            cached = await history.page(parse_query(""), now=self.clock.now(), sort=Sort.CREATED, limit=self.page_size)
             if cached is not None and cached.batches and self.pager.page is None:
                 self.cached_at = cached.fetched_at
                 self._show_rows(cached.batches, None, LOADING)
@@ -597,9 +595,6 @@ class BatchesScreen(Screen[None]):
             self._history_problem_told = True
             toasts.tell(self, history.problem, severity="warning", timeout=8)
             self._update_bindings()
-
-    def view_query(self) -> Query:
-        return self.view.query if self.view is not None else parse_query("")
 
     def action_search(self) -> None:
         if self.check_action("search", ()):
