@@ -6,7 +6,7 @@ No network here: this only decides what to connect to and how.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -14,6 +14,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from batchtui.api.client import DEFAULT_BASE_URL, ClientConfig
+from batchtui.glance.thresholds import DEFAULT_THRESHOLDS, StuckThresholds
 from batchtui.paths import cache_dir
 from batchtui.store.database import index_path
 
@@ -42,6 +43,21 @@ class Settings:
     page_size: int = 20
     # Keep a local index of every batch seen (the command line turns it on unless --no-cache).
     index: bool = False
+    # The profile in use (None: the environment alone, no config file or no profile chosen).
+    profile: str | None = None
+    # No cancel, no create, no retry-create: nothing that sends a POST.
+    read_only: bool = False
+    # A toast, the bell and a desktop notification when a watched batch ends.
+    notify: bool = True
+    theme: str | None = None
+    # Binding id -> key(s), as Textual's App.set_keymap takes them.
+    keymap: Mapping[str, str] = field(default_factory=dict)
+    stuck: StuckThresholds = DEFAULT_THRESHOLDS
+    # The config file these settings came from (the palette writes a chosen theme back to it).
+    config_path: Path | None = None
+    # Every profile's name in the config file, and how to build the settings of one (for switching at runtime).
+    profile_names: tuple[str, ...] = ()
+    load_profile: Callable[[str], Settings] | None = field(default=None, repr=False, compare=False)
 
     def client_config(self) -> ClientConfig:
         return ClientConfig(
