@@ -161,3 +161,23 @@ def test_importing_the_service_layer_loads_no_ui() -> None:
 
 def test_the_import_probe_would_notice_textual() -> None:
     assert "textual" in modules_loaded_by("import batchtui.ui.app")
+
+
+GLANCE_MUST_NOT_IMPORT = ("textual", "httpx", "rich", "batchtui.ui")
+
+
+def test_glance_imports_neither_textual_nor_httpx_nor_the_ui() -> None:
+    assert files_under("glance"), "the check would look at nothing"
+    assert violations("glance", GLANCE_MUST_NOT_IMPORT) == []
+
+
+def test_importing_glance_loads_no_ui_no_http_client_and_not_the_price_list() -> None:
+    # genai-prices costs ~330 ms to import: it is loaded by the first estimate, on a worker thread, never at start-up.
+    modules = sorted(module_name(path) for path in files_under("glance"))
+    loaded = modules_loaded_by("\n".join(f"import {name}" for name in modules))
+    assert set(modules) <= loaded
+    assert sorted(name for name in loaded if is_under(name, (*GLANCE_MUST_NOT_IMPORT, "genai_prices"))) == []
+
+
+def test_the_glance_probe_would_notice_the_price_list() -> None:
+    assert "genai_prices" in modules_loaded_by("import batchtui.glance.prices\nbatchtui.glance.prices.warm_up()")
