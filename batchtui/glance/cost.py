@@ -17,6 +17,7 @@ from typing import Any
 
 from batchtui.api.lenient import lenient_int
 from batchtui.api.models import Batch
+from batchtui.glance import bounds
 from batchtui.glance.insight import Cost, TokenCost
 from batchtui.glance.prices import Rates, batch_rates
 
@@ -48,8 +49,7 @@ def cost_of_usage(model: Any, usage: Any, *, endpoint: Any = None, created_at: A
         return Cost(total=None, reason=NO_USAGE, no_usage=True)
     if not isinstance(model, str) or not model.strip():
         return Cost(total=None, reason=NO_MODEL)
-    at = lenient_int(created_at)
-    rates = batch_rates(model, float(at) if at is not None else None)
+    rates = batch_rates(model, bounds.moment(lenient_int(created_at)))
     if rates is None or rates.input is None:
         return Cost(total=None, reason=f"{model.strip()} is not in the price list")
     parts = _parts(tokens, rates, embeddings=_is_embeddings(endpoint))
@@ -77,8 +77,8 @@ def read_usage(usage: Any) -> TokenUsage | None:
 
 def _count(usage: Mapping[Any, Any], *names: str) -> int | None:
     for name in names:
-        value = lenient_int(usage.get(name))
-        if value is not None and value >= 0:
+        value = bounds.count(lenient_int(usage.get(name)))
+        if value is not None:
             return value
     return None
 
@@ -87,8 +87,8 @@ def _detail(usage: Mapping[Any, Any], containers: tuple[str, ...], name: str) ->
     for container in containers:
         details = usage.get(container)
         if isinstance(details, Mapping):
-            value = lenient_int(details.get(name))
-            if value is not None and value >= 0:
+            value = bounds.count(lenient_int(details.get(name)))
+            if value is not None:
                 return value
     return 0
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from batchtui.api.models import Batch
+from batchtui.glance import bounds
 from batchtui.glance.insight import Eta
 from batchtui.store.reads import Observation
 
@@ -19,20 +20,24 @@ RATE_WINDOW_SECONDS = 600
 def estimate_eta(batch: Batch, observations: Sequence[Observation], now: float) -> Eta | None:
     """The ETA of an in_progress batch with a known total; None for any other batch, or with nothing to measure."""
     counts = batch.request_counts
-    if batch.status != "in_progress" or counts is None or not counts.total or counts.total <= 0:
+    if batch.status != "in_progress" or counts is None:
         return None
-    total = counts.total
-    finished = counts.finished or 0
+    total = bounds.count(counts.total)
+    finished = bounds.count(counts.finished or 0)
+    if not total or finished is None:
+        return None
     remaining = max(0, total - finished)
-    run = current_run(observations, batch.in_progress_at)
+    in_progress_at = bounds.moment(batch.in_progress_at)
+    expires_at = bounds.moment(batch.expires_at)
+    run = current_run(observations, in_progress_at)
     measured = _rate_from_observations(run)
     if measured is not None:
         rate, last = measured
         # The newest observation is when the batch reached its counts; a newer batch than the index is timed from now.
         anchor = float(last.observed_at) if _finished(last) == finished else now
         from_observations = True
-    elif batch.in_progress_at is not None and now > batch.in_progress_at:
-        rate = finished / ((now - batch.in_progress_at) / 60)
+    elif in_progress_at is not None and now > in_progress_at:
+        rate = finished / ((now - in_progress_at) / 60)
         anchor, from_observations = now, False
     else:
         return None
@@ -41,13 +46,13 @@ def estimate_eta(batch: Batch, observations: Sequence[Observation], now: float) 
         rate_per_minute=rate,
         remaining=remaining,
         finishes_at=finishes_at,
-        window_closes_at=float(batch.expires_at) if batch.expires_at is not None else None,
-        left_at_close=_left_at_close(batch.expires_at, rate, remaining, total, anchor, finishes_at, now),
+        window_closes_at=expires_at,
+        left_at_close=_left_at_close(expires_at, rate, remaining, total, anchor, finishes_at, now),
         from_observations=from_observations,
     )
 
 
-def current_run(observations: Sequence[Observation], in_progress_at: int | None) -> list[Observation]:
+def current_run(observations: Sequence[Observation], in_progress_at: float | None) -> list[Observation]:
     """The observations since the batch went in_progress with a known total, oldest first, after any reset."""
     run = sorted(
         (
@@ -82,7 +87,7 @@ def _rate_from_observations(run: list[Observation]) -> tuple[float, Observation]
 
 
 def _left_at_close(
-    expires_at: int | None,
+    expires_at: float | None,
     rate: float,
     remaining: int,
     total: int,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from batchtui.api.models import Batch
+from batchtui.glance import bounds
 from batchtui.glance.durations import MINUTE, clock_time, duration
 from batchtui.glance.insight import Stuck
 from batchtui.glance.thresholds import DEFAULT_THRESHOLDS, StuckThresholds
@@ -29,11 +30,11 @@ def _status_rule(
 ) -> Stuck | None:
     status = batch.status
     if status == "validating":
-        return _too_long("validating", batch.created_at, thresholds.validating_minutes, now)
+        return _too_long("validating", bounds.moment(batch.created_at), thresholds.validating_minutes, now)
     if status == "finalizing":
-        return _too_long("finalizing", batch.finalizing_at, thresholds.finalizing_minutes, now)
+        return _too_long("finalizing", bounds.moment(batch.finalizing_at), thresholds.finalizing_minutes, now)
     if status == "cancelling":
-        return _too_long("cancelling", batch.cancelling_at, thresholds.cancelling_minutes, now)
+        return _too_long("cancelling", bounds.moment(batch.cancelling_at), thresholds.cancelling_minutes, now)
     if status == "in_progress":
         since = last_progress_at(batch, observations, now)
         limit = thresholds.in_progress_idle_minutes * MINUTE
@@ -44,17 +45,17 @@ def _status_rule(
     return None
 
 
-def _too_long(status: str, since: int | None, minutes: float, now: float) -> Stuck | None:
+def _too_long(status: str, since: float | None, minutes: float, now: float) -> Stuck | None:
     limit = minutes * MINUTE
     if since is None or now - since <= limit:
         return None
     text = f"stuck? {status} for {duration(now - since)}, more than {duration(limit)}"
-    return Stuck(rule=status, since=float(since), text=text)
+    return Stuck(rule=status, since=since, text=text)
 
 
 def last_progress_at(batch: Batch, observations: Sequence[Observation], now: float) -> float | None:
     """When the batch last finished a request, as far as the index saw; in_progress_at when it has finished none."""
-    start = batch.in_progress_at
+    start = bounds.moment(batch.in_progress_at)
     previous, changed_at = 0, None
     for observation in sorted(observations, key=lambda item: item.observed_at):
         if start is not None and observation.observed_at < start:
@@ -66,13 +67,11 @@ def last_progress_at(batch: Batch, observations: Sequence[Observation], now: flo
     counts = batch.request_counts
     if counts is not None and (counts.finished or 0) != previous:
         return now  # the batch in hand is newer than the index: it has just moved
-    if changed_at is not None:
-        return changed_at
-    return float(start) if start is not None else None
+    return changed_at if changed_at is not None else start
 
 
 def _expiry_rule(batch: Batch, now: float, thresholds: StuckThresholds) -> Stuck | None:
-    expires_at = batch.expires_at
+    expires_at = bounds.moment(batch.expires_at)
     if batch.status not in _EXPIRY_STATUSES or expires_at is None:
         return None
     window = thresholds.expiry_window_minutes * MINUTE
@@ -94,6 +93,8 @@ def _expiry_rule(batch: Batch, now: float, thresholds: StuckThresholds) -> Stuck
 def done_share(batch: Batch) -> float:
     """Finished requests over the total, 0 while the total is unknown (a validating batch has done none)."""
     counts = batch.request_counts
-    if counts is None or not counts.total or counts.total <= 0:
+    total = bounds.count(counts.total) if counts is not None else None
+    finished = bounds.count(counts.finished or 0) if counts is not None else None
+    if not total or finished is None:
         return 0.0
-    return min(1.0, (counts.finished or 0) / counts.total)
+    return min(1.0, finished / total)

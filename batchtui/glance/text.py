@@ -6,7 +6,7 @@ Times are local (time.localtime); money is US dollars from Decimal, never float.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from batchtui.api.models import Batch
 from batchtui.glance.durations import MINUTE, clock_time, compact_duration, duration
@@ -59,7 +59,10 @@ def money(amount: Decimal) -> str:
         return "?"
     if Decimal(0) < amount < CENT:
         return "<$0.01"
-    rounded = amount.quantize(CENT, rounding=ROUND_HALF_UP)
+    try:
+        rounded = amount.quantize(CENT, rounding=ROUND_HALF_UP)
+    except InvalidOperation:  # more digits than Decimal's precision: no real batch costs that much
+        return "?"
     return f"-${-rounded:,.2f}" if rounded < 0 else f"${rounded:,.2f}"
 
 
@@ -68,7 +71,10 @@ def cost_cell(cost: Cost) -> str:
     if cost.total is None:
         return NOTHING
     if cost.total.is_finite() and cost.total >= 1000:
-        return f"${cost.total.quantize(Decimal(1), rounding=ROUND_HALF_UP):,}"
+        try:
+            return f"${cost.total.quantize(Decimal(1), rounding=ROUND_HALF_UP):,}"
+        except InvalidOperation:
+            return "?"
     return money(cost.total)
 
 

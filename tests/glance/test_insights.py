@@ -5,8 +5,11 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
+import pytest
+
 from batchtui.api.models import Batch
 from batchtui.glance.insights import insight_for, insights_for
+from batchtui.glance.text import cost_cell, eta_cell
 from batchtui.glance.thresholds import StuckThresholds
 from batchtui.store.reads import Observation
 from tests.support.batches import NOW, numbered_batch
@@ -62,3 +65,23 @@ def test_insights_for_many_batches_on_many_threads_agree() -> None:
     with ThreadPoolExecutor(max_workers=4) as pool:
         results = list(pool.map(lambda _: insights_for(batches, observations, NOW), range(8)))
     assert all(result == expected for result in results)
+
+
+@pytest.mark.parametrize("absurd", [10**400, -(10**400), 2**63, 2**53 + 1])
+@pytest.mark.parametrize("status", ["validating", "in_progress", "finalizing", "cancelling"])
+@pytest.mark.parametrize("field", ["created_at", "in_progress_at", "expires_at", "finalizing_at", "cancelling_at"])
+def test_absurd_numbers_from_a_server_read_as_unknown_never_as_an_error(absurd: int, status: str, field: str) -> None:
+    # Valid JSON that no float can hold; the lenient models keep such integers as they came.
+    raw = numbered_batch(
+        1,
+        status=status,
+        **{field: absurd},
+        request_counts={"total": absurd, "completed": 3, "failed": absurd},
+        usage={"input_tokens": absurd, "output_tokens": absurd},
+    )
+    insight = insight_for(Batch.model_validate(raw), SEEN, NOW)
+    assert insight.eta is None  # the total is unknown
+    assert insight.cost.no_usage
+    assert eta_cell(insight, NOW) == "—" and cost_cell(insight.cost) == "—"
+    if insight.stuck is not None:
+        assert "stuck" in insight.stuck.text
