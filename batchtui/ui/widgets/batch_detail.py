@@ -12,9 +12,18 @@ from textual.strip import Strip
 from textual.theme import Theme
 
 from batchtui.api.models import Batch
+from batchtui.glance.insight import Cost, Eta, Insight, Stuck
+from batchtui.glance.text import eta_phrase, money, rate_phrase, window_warning
 from batchtui.ui.field_layout import Item, Row, layout_lines, side_by_side
 from batchtui.ui.formatting import age, clean, local_time, percent, progress_bar, relative, safe_text, thousands
-from batchtui.ui.widgets.batch_table import PROGRESS, StatusStyles, component_classes, status_text, theme_styles
+from batchtui.ui.widgets.batch_table import (
+    PROGRESS,
+    WARNING,
+    StatusStyles,
+    component_classes,
+    status_text,
+    theme_styles,
+)
 
 TIMELINE = (
     ("created_at", "Created"),
@@ -39,11 +48,14 @@ def _value(value: object, style: str = "") -> Text:
     return safe_text(value, style=style)
 
 
-def overview(batch: Batch, styles: StatusStyles) -> list[Row]:
+def overview(batch: Batch, styles: StatusStyles, stuck: Stuck | None = None) -> list[Row]:
+    status = [("Status", status_text(batch.status, styles))]
+    if stuck is not None:
+        status.append(("", Text(f"⚠ {clean(stuck.text)}", style=styles.get(WARNING, ""))))
     return _labelled(
         [
             ("ID", _value(batch.id)),
-            ("Status", status_text(batch.status, styles)),
+            *status,
             ("Endpoint", _value(batch.endpoint)),
             ("Model", _value(batch.model)),
             ("Window", _value(batch.completion_window)),
@@ -54,7 +66,7 @@ def overview(batch: Batch, styles: StatusStyles) -> list[Row]:
     )
 
 
-def progress(batch: Batch, styles: StatusStyles) -> list[Row]:
+def progress(batch: Batch, styles: StatusStyles, eta: Eta | None = None, now: float = 0.0) -> list[Row]:
     counts = batch.request_counts
     if counts is None:
         return _labelled([("Requests", _value(None))])
@@ -71,7 +83,24 @@ def progress(batch: Batch, styles: StatusStyles) -> list[Row]:
     rows.append(("Failed", Text(thousands(counts.failed), style="bold" if counts.failed else "")))
     if counts.total is not None and counts.finished is not None and counts.finished > counts.total:
         rows.append(("", Text("The server reports more finished requests than the total.", style="italic")))
+    if eta is not None and batch.status == "in_progress":
+        rows.extend(pace(eta, now, styles))
     return _labelled(rows)
+
+
+def rate_and_basis(eta: Eta) -> str:
+    """'1,240 requests/min, measured between refreshes' (or on average since the batch went in progress)."""
+    basis = "measured between refreshes" if eta.from_observations else "on average since it went in progress"
+    return f"{rate_phrase(eta)}, {basis}"
+
+
+def pace(eta: Eta, now: float, styles: StatusStyles) -> list[tuple[str, Text]]:
+    """When an in_progress batch should finish, how fast it goes, and whether its window is long enough."""
+    rows = [("ETA", Text(eta_phrase(eta, now), style="bold")), ("Rate", Text(rate_and_basis(eta)))]
+    warning = window_warning(eta, now)
+    if warning is not None:
+        rows.append(("", Text(f"⚠ {warning}", style=styles.get(WARNING, ""))))
+    return rows
 
 
 def timeline(batch: Batch, now: float) -> list[Row]:
@@ -102,6 +131,23 @@ def usage(batch: Batch) -> list[Row] | None:
         ("Output tokens", Text(thousands(tokens.output_tokens) + (f"  ({reasoning:,} reasoning)" if reasoning else "")))
     )
     rows.append(("Total tokens", Text(thousands(tokens.total_tokens))))
+    return _labelled(rows)
+
+
+def cost(estimate: Cost | None) -> list[Row] | None:
+    """The estimate token by token and its total, at batch prices; '—' and why when there is none."""
+    if estimate is None:
+        return None
+    if estimate.total is None:
+        reason = Text("—", style="dim")
+        if estimate.reason:
+            reason.append(f"  {clean(estimate.reason)}", style="dim")
+        return _labelled([("Total", reason)])
+    token_width = max((len(f"{part.tokens:,}") for part in estimate.parts), default=0)
+    rows = [(part.label, Text(f"{part.tokens:>{token_width},} tokens  {money(part.cost)}")) for part in estimate.parts]
+    rows.append(("Total", Text(money(estimate.total), style="bold")))
+    basis = "at the price list's batch prices" if estimate.batch_prices else "at batch prices: half the listed price"
+    rows.append(("", Text(f"an estimate {basis}", style="dim")))
     return _labelled(rows)
 
 
@@ -152,9 +198,16 @@ def _sections(parts: list[tuple[str, list[Row] | None]]) -> list[Item]:
     return shown
 
 
-def main_column(batch: Batch, styles: StatusStyles) -> list[Item]:
-    """What the batch is and how far it got."""
-    return _sections([("", overview(batch, styles)), ("Requests", progress(batch, styles)), ("Usage", usage(batch))])
+def main_column(batch: Batch, styles: StatusStyles, insight: Insight | None = None, now: float = 0.0) -> list[Item]:
+    """What the batch is, how far it got, and what it cost."""
+    return _sections(
+        [
+            ("", overview(batch, styles, insight.stuck if insight else None)),
+            ("Requests", progress(batch, styles, insight.eta if insight else None, now)),
+            ("Usage", usage(batch)),
+            ("Cost (estimate)", cost(insight.cost if insight else None)),
+        ]
+    )
 
 
 def side_column(batch: Batch, now: float) -> list[Item]:
@@ -190,18 +243,20 @@ class BatchDetail(ScrollView, can_focus=True):
         self._lines: list[Strip] = []
         self._batch: Batch | None = None
         self._shown_at = 0.0  # the `now` the batch was shown for
+        self._insight: Insight | None = None
         self._status_styles: StatusStyles | None = None
 
     def on_mount(self) -> None:
         # Status colours go into the columns once per batch, not into every paint: a theme switch remakes them.
         self.app.theme_changed_signal.subscribe(self, self._restyle)
 
-    def show(self, batch: Batch | None, now: float) -> None:
-        columns = self._columns_for(batch, now)
+    def show(self, batch: Batch | None, now: float, insight: Insight | None = None) -> None:
+        """Show this batch, and what `insight` says about it (its ETA, whether it is stuck, its cost)."""
+        columns = self._columns_for(batch, now, insight)
         if columns == self._columns:
-            return  # most refresh ticks change nothing the pane shows
+            return  # most refresh ticks change nothing the pane shows (the insight's text is in the columns)
         another = batch is None or self._batch is None or batch.id != self._batch.id
-        self._batch, self._shown_at = batch, now
+        self._batch, self._shown_at, self._insight = batch, now, insight
         self._columns = columns
         self._drawn_for = None
         self._fit()
@@ -209,18 +264,18 @@ class BatchDetail(ScrollView, can_focus=True):
             self.scroll_home(animate=False)  # another batch starts at its top; a refreshed one stays put
         self.refresh()
 
-    def _columns_for(self, batch: Batch | None, now: float) -> Columns:
+    def _columns_for(self, batch: Batch | None, now: float, insight: Insight | None) -> Columns:
         if batch is None:
             return ((Text("No batch selected.", style="dim"),), ())
         if self._status_styles is None:  # once per theme: resolving them cost ~0.3 ms a cursor move
             self._status_styles = theme_styles(self, "batch-detail")
-        return (tuple(main_column(batch, self._status_styles)), tuple(side_column(batch, now)))
+        return (tuple(main_column(batch, self._status_styles, insight, now)), tuple(side_column(batch, now)))
 
     def _restyle(self, _theme: Theme) -> None:
         self._status_styles = None
         if self._batch is None:
             return  # what is shown without a batch is dim, in none of the theme's colours
-        self._columns = self._columns_for(self._batch, self._shown_at)
+        self._columns = self._columns_for(self._batch, self._shown_at, self._insight)
         self._drawn_for = None
         self.refresh()
 

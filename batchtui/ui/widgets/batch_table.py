@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 from rich.style import Style
 from rich.text import Text
@@ -16,23 +16,47 @@ from textual.widgets.data_table import ColumnKey
 from batchtui.api.endpoints import ENDPOINT_NAMES
 from batchtui.api.models import Batch
 from batchtui.api.statuses import KNOWN
-from batchtui.ui.formatting import age, metadata_summary, progress_cell, safe_text
+from batchtui.glance.insight import Cost, Insight
+from batchtui.glance.text import cost_cell, eta_cell
+from batchtui.ui.formatting import age, compact, metadata_summary, percent, progress_cell, safe_text
 
-# Column key, label, width in cells. Widths are fixed so a refresh never makes the table jump.
+# Column key, label, width in cells at full size. Widths are fixed so a refresh never makes the table jump.
 COLUMNS: tuple[tuple[str, str, int], ...] = (
+    ("mark", "", 1),
     ("id", "ID", 20),
-    ("status", "Status", 11),
+    ("status", "Status", 13),  # room for the ⚠ of a stuck batch
     ("endpoint", "Endpoint", 11),
     ("model", "Model", 14),
-    ("progress", "Progress", 28),
+    ("progress", "Progress", 30),
+    ("cost", "Cost", 8),
     ("created", "Created", 9),  # room for the ▼ of a sorted column
     ("metadata", "Metadata", 24),
 )
-MIN_METADATA_WIDTH = 12
+LABELS = {key: label for key, label, _ in COLUMNS}
+# The columns shown and their widths, widest first: the first that fits the table's width is used.
+# Metadata's width here is its least; it takes whatever the others leave.
+Layout = Mapping[str, int]
+FULL: Layout = {key: width for key, _, width in COLUMNS} | {"metadata": 12}
+MEDIUM: Layout = {
+    "mark": 1,
+    "id": 16,
+    "status": 13,
+    "model": 12,
+    "progress": 30,
+    "cost": 8,
+    "created": 9,
+    "metadata": 12,
+}
+NARROW: Layout = {"mark": 1, "id": 16, "status": 13, "progress": 18, "cost": 8, "created": 9}  # fits 80 columns
+LAYOUTS: tuple[Layout, ...] = (FULL, MEDIUM, NARROW)
 METADATA_TEXT_LIMIT = 300
 CELL_PADDING = 2  # DataTable pads each cell by one on either side
 NO_ROW = Coordinate(-2, -2)  # below the header's -1: highlights nothing
 _WIDTH = {key: width for key, _, width in COLUMNS}
+ETA_WIDTH = 7  # " 2h10m": the ETA sits at the right edge of the progress cell, so the bar never moves
+BAR_AND_PERCENT = 11  # "██▍───  41%": what a progress cell keeps when the counts do not fit
+MARK = "●"
+STUCK = "⚠ "
 # Sized for a page, not DataTable's 10,000 cells: each refresh makes every render stale (~10 MB of dead ones).
 # Delete when DataTable lets a table size its private render caches (no upstream issue found).
 RENDER_CACHE_SIZES: Mapping[str, int] = {
@@ -42,25 +66,28 @@ RENDER_CACHE_SIZES: Mapping[str, int] = {
     "_line_cache": 300,
 }
 
-# How each known status, and the filled part of a progress bar (PROGRESS), look in the theme now.
+# How each known status, and the other themed parts (the keys below), look in the theme now.
 StatusStyles = Mapping[str, Style]
-PROGRESS = "progress"
+PROGRESS = "progress"  # the filled part of a progress bar
+WARNING = "warning"  # a stuck batch's marker, an ETA past the completion window
+MARKED = "mark"  # the mark of a marked batch
+PARTS = (PROGRESS, WARNING, MARKED)
 
 
 def _component(widget_name: str, key: str) -> str:
-    return f"{widget_name}--{PROGRESS}" if key == PROGRESS else f"{widget_name}--status-{key.replace('_', '-')}"
+    return f"{widget_name}--{key}" if key in PARTS else f"{widget_name}--status-{key.replace('_', '-')}"
 
 
 def component_classes(widget_name: str) -> set[str]:
-    """A component class per known status and one for the progress bar, styled in styles/app.tcss."""
-    return {_component(widget_name, key) for key in (*KNOWN, PROGRESS)}
+    """A component class per known status and one per themed part, styled in styles/app.tcss."""
+    return {_component(widget_name, key) for key in (*KNOWN, *PARTS)}
 
 
 def theme_styles(widget: Widget, widget_name: str) -> dict[str, Style]:
     """Each status's look from the widget's component classes, in the colours of the theme in force."""
     # Partial: colour and text style only, so a cell keeps its row's background (zebra stripes, the cursor).
     return {
-        key: widget.get_component_rich_style(_component(widget_name, key), partial=True) for key in (*KNOWN, PROGRESS)
+        key: widget.get_component_rich_style(_component(widget_name, key), partial=True) for key in (*KNOWN, *PARTS)
     }
 
 
@@ -71,8 +98,51 @@ def status_text(status: str, styles: StatusStyles, width: int | None = None) -> 
     return safe_text(status, style=styles.get(status, ""), width=width)
 
 
+def status_cell(status: str, styles: StatusStyles, width: int, stuck: bool) -> Text:
+    """The status, after a ⚠ in the warning colour when the batch looks stuck."""
+    # The status is cut to the same width either way: the ⚠ has room of its own.
+    shown = status_text(status, styles, width=width - len(STUCK))
+    if not stuck:
+        return shown
+    cell = Text(STUCK, style=styles.get(WARNING, ""), no_wrap=True, overflow="ellipsis")
+    cell.append_text(shown)
+    return cell
+
+
 def short_endpoint(endpoint: str) -> str:
     return ENDPOINT_NAMES.get(endpoint, endpoint)
+
+
+def cost_text(cost: Cost | None) -> Text:
+    """The estimated cost, right-aligned; '—' when it cannot be estimated, blank when nobody tried."""
+    if cost is None:
+        return Text("", no_wrap=True)
+    return Text(cost_cell(cost), style="" if cost.total is not None else "dim", justify="right", no_wrap=True)
+
+
+def progress_text(batch: Batch, insight: Insight | None, now: float, styles: StatusStyles, width: int) -> Text:
+    """Bar, percentage, counts and failures; an in_progress batch's ETA at the right edge, so the bar never moves."""
+    counts = batch.request_counts
+    cell = progress_cell(counts, counting=batch.status == "validating", fill_style=styles.get(PROGRESS, ""))
+    eta = insight.eta if insight is not None and batch.status == "in_progress" else None
+    room = width if eta is None else width - ETA_WIDTH
+    if counts is not None and percent(counts) is not None and cell.cell_len > room:
+        cell = _without_counts(cell, counts.failed, room)
+    if insight is None or eta is None:
+        return cell
+    cell.truncate(room, overflow="ellipsis", pad=True)
+    late = eta.left_at_close is not None
+    cell.append(eta_cell(insight, now)[: ETA_WIDTH - 1].rjust(ETA_WIDTH), style=styles.get(WARNING, "") if late else "")
+    return cell
+
+
+def _without_counts(cell: Text, failed: int | None, room: int) -> Text:
+    """The bar and the percentage, and the failures if they fit: what matters when finished/total does not."""
+    short = cell[:BAR_AND_PERCENT]
+    failures = f" ✗{compact(failed)}" if failed else ""
+    if failures and short.cell_len + len(failures) <= room:
+        short.append(failures, style="bold")
+    return short
 
 
 class _OrderedIdCell(Text):
@@ -81,28 +151,59 @@ class _OrderedIdCell(Text):
     position: int = 0
 
 
-def themed_cells(batch: Batch, styles: StatusStyles) -> dict[str, Text]:
+def themed_cells(
+    batch: Batch,
+    styles: StatusStyles,
+    insight: Insight | None = None,
+    *,
+    marked: bool = False,
+    now: float = 0.0,
+    layout: Layout = FULL,
+) -> dict[str, Text]:
     """The cells drawn in the theme's colours: made again when the theme changes."""
     return {
-        "status": status_text(batch.status, styles, width=_WIDTH["status"]),
-        "progress": progress_cell(
-            batch.request_counts, counting=batch.status == "validating", fill_style=styles.get(PROGRESS, "")
+        "mark": Text(MARK if marked else "", style=styles.get(MARKED, ""), no_wrap=True),
+        "status": status_cell(
+            batch.status, styles, layout["status"], stuck=insight is not None and insight.stuck is not None
         ),
+        "progress": progress_text(batch, insight, now, styles, layout["progress"]),
     }
 
 
-def row_cells(batch: Batch, now: float, styles: StatusStyles, position: int) -> dict[str, Text]:
-    id_cell = _OrderedIdCell(safe_text(batch.id, width=_WIDTH["id"]).plain, no_wrap=True)
+def row_cells(
+    batch: Batch,
+    now: float,
+    styles: StatusStyles,
+    position: int,
+    insight: Insight | None = None,
+    *,
+    marked: bool = False,
+    layout: Layout = FULL,
+) -> dict[str, Text]:
+    """Every cell of the batch's row, for the columns of `layout`."""
+    id_cell = _OrderedIdCell(safe_text(batch.id, width=layout["id"]).plain, no_wrap=True)
     id_cell.position = position
-    return {
+    cells = {
         "id": id_cell,
-        "endpoint": safe_text(short_endpoint(batch.endpoint), width=_WIDTH["endpoint"]),
-        "model": safe_text(batch.model or "—", style="" if batch.model else "dim", width=_WIDTH["model"]),
+        "endpoint": safe_text(short_endpoint(batch.endpoint), width=layout.get("endpoint", _WIDTH["endpoint"])),
+        "model": safe_text(
+            batch.model or "—", style="" if batch.model else "dim", width=layout.get("model", _WIDTH["model"])
+        ),
+        "cost": cost_text(insight.cost if insight else None),
         "created": Text(age(batch.created_at, now).replace(" ago", ""), no_wrap=True),
         # The column's width changes with the terminal; the table crops, this only bounds the work.
         "metadata": metadata_summary(batch.metadata, METADATA_TEXT_LIMIT),
-        **themed_cells(batch, styles),
+        **themed_cells(batch, styles, insight, marked=marked, now=now, layout=layout),
     }
+    return {key: cells[key] for key in layout}
+
+
+def layout_for(width: int) -> Layout:
+    """The widest layout whose columns fit `width` cells, else the narrowest."""
+    for layout in LAYOUTS:
+        if sum(layout.values()) + CELL_PADDING * len(layout) <= width:
+            return layout
+    return LAYOUTS[-1]
 
 
 class BatchTable(DataTable):
@@ -119,35 +220,66 @@ class BatchTable(DataTable):
         for name, size in RENDER_CACHE_SIZES.items():
             getattr(self, name).maxsize = size
         self._shown: dict[str, Batch] = {}
+        self._insights: Mapping[str, Insight] = {}
+        self._marked: frozenset[str] = frozenset()
+        self._now = 0.0
+        self._layout: Layout = FULL
+        self._sorted_by: str | None = None
         self._status_styles: StatusStyles | None = None
 
     def on_mount(self) -> None:
-        for key, label, width in COLUMNS:
-            self.add_column(label, key=key, width=width)
+        self._add_columns()
         # Colours go into cells when made, not into each render (rows off the cursor share one): re-style on a switch.
         self.app.theme_changed_signal.subscribe(self, self._restyle)
 
+    def _add_columns(self) -> None:
+        for key, width in self._layout.items():
+            self.add_column(self._label(key), key=key, width=_WIDTH["metadata"] if key == "metadata" else width)
+
+    def _label(self, key: str) -> Text:
+        label = f"{LABELS[key]} ▼" if key == self._sorted_by else LABELS[key]
+        return Text(label, justify="right" if key == "cost" else "left")  # over right-aligned amounts
+
     def mark_sorted(self, column_key: str | None) -> None:
         """Put ▼ on the header of the column the rows are sorted by (None: the server's order)."""
-        for key, label, _ in COLUMNS:
+        self._sorted_by = column_key
+        for key in self._layout:
             column = self.columns.get(ColumnKey(key))
             if column is not None:
-                column.label = Text(f"{label} ▼" if key == column_key else label)
+                column.label = self._label(key)
         self.refresh()
 
     def on_resize(self) -> None:
-        # Metadata takes whatever width the fixed columns leave, so the table fits without scrolling.
-        fixed = sum(width + CELL_PADDING for key, _, width in COLUMNS if key != "metadata")
+        width = self.scrollable_content_region.width
+        layout = layout_for(width)
+        if layout is not self._layout:
+            self._relayout(layout)
+        if "metadata" not in layout:
+            return
+        # Metadata takes whatever width the other columns leave, so the table fits without scrolling.
+        fixed = sum(width + CELL_PADDING for key, width in layout.items() if key != "metadata")
         column = self.columns.get("metadata")  # type: ignore[call-overload]
         if column is None:
             return
-        wanted = max(MIN_METADATA_WIDTH, self.scrollable_content_region.width - fixed - CELL_PADDING)
+        wanted = max(layout["metadata"], width - fixed - CELL_PADDING)
         if column.width != wanted:
             column.width = wanted
             # DataTable measures a new Column.width only when this private flag is set (it reads it on idle).
             # Delete when DataTable re-measures after a column's width changes (no upstream issue found).
             self._require_update_dimensions = True
             self.refresh()
+
+    def _relayout(self, layout: Layout) -> None:
+        """Other columns for another width: the rows are made again, the cursor stays on its batch."""
+        keep = self.selected_id
+        self._layout = layout
+        self.clear(columns=True)
+        self._add_columns()
+        styles = self._current_styles()
+        for index, batch in enumerate(self._shown.values()):
+            cells = self._cells(batch, styles, index)
+            self.add_row(*cells.values(), key=batch.id)
+        self.select_id(keep)
 
     @property
     def selected_id(self) -> str | None:
@@ -163,11 +295,24 @@ class BatchTable(DataTable):
         self.move_cursor(row=self.get_row_index(batch_id), animate=False)
         return True
 
-    def show_batches(self, batches: Sequence[Batch], now: float, keep_id: str | None = None) -> None:
-        """Make the rows match `batches`: changed cells are updated, rows come and go, the cursor stays on its batch."""
+    def show_batches(
+        self,
+        batches: Sequence[Batch],
+        now: float,
+        keep_id: str | None = None,
+        *,
+        insights: Mapping[str, Insight] | None = None,
+        marked: Collection[str] = (),
+    ) -> None:
+        """Make the rows match `batches`: changed cells are updated, rows come and go, the cursor stays on its batch.
+
+        `insights` (by batch id) adds the ETA, the cost and the stuck marker; a batch without one shows neither.
+        `marked` are the ids that get the mark in the first column.
+        """
         styles = self._current_styles()
-        wanted = {batch.id: row_cells(batch, now, styles, index) for index, batch in enumerate(batches)}
+        self._now, self._insights, self._marked = now, dict(insights or {}), frozenset(marked)
         self._shown = {batch.id: batch for batch in batches}
+        wanted = {batch.id: self._cells(batch, styles, index) for index, batch in enumerate(batches)}
         for row_key in list(self.rows):
             if row_key.value not in wanted:
                 self.remove_row(row_key)
@@ -175,7 +320,7 @@ class BatchTable(DataTable):
             if batch_id in self.rows:
                 self._update_row(batch_id, cells)
             else:
-                self.add_row(*(cells[key] for key, _, _ in COLUMNS), key=batch_id)
+                self.add_row(*cells.values(), key=batch_id)
         if [key.value for key in self._ordered_keys()] != list(wanted):
             self.sort("id", key=lambda cell: cell.position)
         if not self.select_id(keep_id) and self.row_count:
@@ -183,12 +328,31 @@ class BatchTable(DataTable):
             row = 0 if keep_id is None else min(self.cursor_row, self.row_count - 1)
             self.move_cursor(row=row, animate=False)
 
+    def _cells(self, batch: Batch, styles: StatusStyles, position: int) -> dict[str, Text]:
+        return row_cells(
+            batch,
+            self._now,
+            styles,
+            position,
+            self._insights.get(batch.id),
+            marked=batch.id in self._marked,
+            layout=self._layout,
+        )
+
     def _restyle(self, _theme: Theme) -> None:
         """Every row in the new theme's colours at once, whether refresh is paused or not."""
         self._status_styles = None
         styles = self._current_styles()
         for batch_id, batch in self._shown.items():
-            for key, cell in themed_cells(batch, styles).items():
+            cells = themed_cells(
+                batch,
+                styles,
+                self._insights.get(batch_id),
+                marked=batch_id in self._marked,
+                now=self._now,
+                layout=self._layout,
+            )
+            for key, cell in cells.items():
                 self.update_cell(batch_id, key, cell)
 
     def _current_styles(self) -> StatusStyles:
@@ -201,7 +365,7 @@ class BatchTable(DataTable):
 
     def _update_row(self, batch_id: str, cells: Mapping[str, Text]) -> None:
         current = self.get_row(batch_id)
-        for (key, _, _), old in zip(COLUMNS, current, strict=True):
+        for key, old in zip(self._layout, current, strict=True):
             new = cells[key]
             if key == "id":
                 old.position = new.position  # type: ignore[attr-defined]
