@@ -1,16 +1,24 @@
-"""Command line: flags and environment → Settings → the App (or the demo)."""
+"""Command line: flags, environment and the config file → Settings → the App (or the demo)."""
 
 from __future__ import annotations
 
 import argparse
 import os
 import sys
-from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from collections.abc import Callable, Collection, Mapping, Sequence
+from pathlib import Path
 from typing import TextIO
 
 from batchtui import __version__
-from batchtui.config import MAX_PAGE_SIZE, MIN_PAGE_SIZE, ConfigError, Settings, load_settings
+from batchtui.config import MAX_PAGE_SIZE, MIN_PAGE_SIZE, ConfigError, Settings
+from batchtui.config_file import (
+    Flags,
+    check_keymap,
+    demo_settings,
+    load_config,
+    missing_key_message,
+    settings_for,
+)
 
 EXIT_USAGE = 2
 MAX_QUOTED = 40  # characters of a bad flag value quoted back in a message
@@ -21,8 +29,10 @@ that speak it (Azure OpenAI, OpenAI-compatible gateways).
 
 Reads OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_ORG_ID and OPENAI_PROJECT_ID like
 the official SDK; for Azure, AZURE_OPENAI_API_KEY, AZURE_OPENAI_ENDPOINT and
-OPENAI_API_VERSION. Flags override the environment. Try it without a key:
-batchtui --demo
+OPENAI_API_VERSION. Flags override the environment, which overrides the
+config file ($XDG_CONFIG_HOME/batchtui/config.toml, ~/.config/batchtui/config.toml
+by default): its profiles, refresh, page_size, theme, notify, read_only,
+[keymap] and [stuck]. Try it without a key: batchtui --demo
 """
 
 
@@ -82,6 +92,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="with --demo: add batches with hostile and odd data (markup, control characters, unknown statuses)",
     )
     parser.add_argument(
+        "--config",
+        metavar="PATH",
+        help="read settings and profiles from this TOML file (default: $XDG_CONFIG_HOME/batchtui/config.toml)",
+    )
+    parser.add_argument(
+        "--profile", metavar="NAME", help="use this profile of the config file (default: its default_profile)"
+    )
+    parser.add_argument(
         "--base-url", metavar="URL", help="API base URL (default: $OPENAI_BASE_URL or https://api.openai.com/v1)"
     )
     parser.add_argument(
@@ -108,16 +126,24 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--refresh",
         type=_refresh,
-        default=5.0,
         metavar="SECONDS",
-        help="seconds between automatic refreshes, 1-3600 (default 5)",
+        help="seconds between automatic refreshes, 1-3600 (default: refresh in the config file, or 5)",
     )
     parser.add_argument(
         "--page-size",
         type=_page_size,
-        default=20,
         metavar="N",
-        help="batches per page, 1-100 (default 20)",
+        help="batches per page, 1-100 (default: page_size in the config file, or 20)",
+    )
+    parser.add_argument(
+        "--read-only",
+        action="store_true",
+        help="cancel nothing and create nothing: batchtui sends no request that changes the account",
+    )
+    parser.add_argument(
+        "--no-notify",
+        action="store_true",
+        help="no toast, bell or desktop notification when a watched batch ends",
     )
     parser.add_argument(
         "--no-cache",
@@ -127,11 +153,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def parse_settings(args: argparse.Namespace, environ: Mapping[str, str]) -> Settings:
+def parse_settings(
+    args: argparse.Namespace,
+    environ: Mapping[str, str],
+    *,
+    known_binding_ids: Callable[[], Collection[str]] | None = None,
+) -> Settings:
+    """The settings to run with. known_binding_ids, called only when the file has a [keymap], checks its ids."""
     if (args.faults or args.hostile) and not args.demo:
         raise ConfigError("--faults and --hostile only apply to the simulated API: add --demo.")
-    settings = load_settings(
-        {} if args.demo else environ,
+    if args.demo and args.profile is not None:
+        raise ConfigError("--profile chooses a real account and --demo a simulated one: drop one of them.")
+    explicit = args.config is not None
+    config = load_config(Path(args.config).expanduser() if explicit else None, explicit=explicit)
+    if config is not None and config.keymap and known_binding_ids is not None:
+        check_keymap(config, known_binding_ids())
+    flags = Flags(
         base_url=args.base_url,
         organization=args.org,
         project=args.project,
@@ -140,11 +177,31 @@ def parse_settings(args: argparse.Namespace, environ: Mapping[str, str]) -> Sett
         api_version=args.api_version,
         refresh_seconds=args.refresh,
         page_size=args.page_size,
+        read_only=args.read_only,
+        notify=not args.no_notify,
+        index=not args.no_cache,
     )
-    if not args.demo and not settings.api_key:
-        variable = "AZURE_OPENAI_API_KEY" if settings.azure else "OPENAI_API_KEY"
-        raise ConfigError(f"no API key: set {variable}, or try the simulated API with 'batchtui --demo'.")
-    return replace(settings, index=not args.no_cache)
+    if args.demo:
+        # The file's look and behaviour, none of its accounts: the demo never reads a real key.
+        return demo_settings(config, flags)
+    settings = settings_for(config, args.profile, environ, flags)
+    if not settings.api_key:
+        raise ConfigError(missing_key_message(settings))
+    return settings
+
+
+def binding_ids() -> frozenset[str]:
+    """Every binding id a [keymap] may name: the app's, its screens' and the batch table's."""
+    from batchtui.ui.app import BatchApp
+    from batchtui.ui.keys import bindings_of
+    from batchtui.ui.screens.batches import BatchesScreen
+    from batchtui.ui.screens.create_batch import CreateBatchScreen
+    from batchtui.ui.screens.recovery import RecoveryScreen
+    from batchtui.ui.screens.results import ResultsScreen
+    from batchtui.ui.widgets.batch_table import BatchTable
+
+    owners = (BatchApp, BatchesScreen, CreateBatchScreen, ResultsScreen, RecoveryScreen, BatchTable)
+    return frozenset(binding.id for owner in owners for binding in bindings_of(owner.BINDINGS) if binding.id)
 
 
 def terminal_problem(keys: TextIO | None, screen: TextIO | None) -> str | None:
@@ -161,7 +218,7 @@ def terminal_problem(keys: TextIO | None, screen: TextIO | None) -> str | None:
 def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        settings = parse_settings(args, os.environ if environ is None else environ)
+        settings = parse_settings(args, os.environ if environ is None else environ, known_binding_ids=binding_ids)
     except ConfigError as error:
         print(f"batchtui: {one_line(str(error))}", file=sys.stderr)
         return EXIT_USAGE

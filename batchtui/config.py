@@ -5,10 +5,12 @@ No network here: this only decides what to connect to and how.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -70,8 +72,13 @@ class Settings:
         )
 
     def index_path(self) -> Path:
-        """This account's index file: one per base URL, organization and project; the key is no part of it."""
-        return index_path(cache_dir(), self.base_url, self.organization, self.project)
+        """This account's index file: one per base URL, organization, project and profile; the key is no part of it."""
+        path = index_path(cache_dir(), self.base_url, self.organization, self.project)
+        if self.profile is None:
+            return path  # the name it had before profiles existed, so an existing index is kept
+        # Two profiles may name the same account (say, one read-only): each still keeps its own index.
+        digest = hashlib.sha256(self.profile.encode("utf-8")).hexdigest()[:12]
+        return path.with_name(f"{path.stem}-{digest}{path.suffix}")
 
     @property
     def server_label(self) -> str:
@@ -98,15 +105,15 @@ def azure_base_url(endpoint: str, api_version: str | None) -> str:
     return f"{root}/openai" if api_version else f"{root}/openai/v1"
 
 
-def validate_refresh(value: float) -> float:
+def validate_refresh(value: float, name: str = "--refresh") -> float:
     if not (MIN_REFRESH <= value <= MAX_REFRESH):
-        raise ConfigError(f"--refresh must be between {MIN_REFRESH:g} and {MAX_REFRESH:g} seconds, not {value:g}.")
+        raise ConfigError(f"{name} must be between {MIN_REFRESH:g} and {MAX_REFRESH:g} seconds, not {value:g}.")
     return value
 
 
-def validate_page_size(value: int) -> int:
+def validate_page_size(value: int, name: str = "--page-size") -> int:
     if not (MIN_PAGE_SIZE <= value <= MAX_PAGE_SIZE):
-        raise ConfigError(f"--page-size must be between {MIN_PAGE_SIZE} and {MAX_PAGE_SIZE}, not {value}.")
+        raise ConfigError(f"{name} must be between {MIN_PAGE_SIZE} and {MAX_PAGE_SIZE}, not {value}.")
     return value
 
 
@@ -199,6 +206,32 @@ def _redacted(text: str, secrets: Collection[str]) -> str:
     return text
 
 
+class Sourced(NamedTuple):
+    """A value and the place to blame when it is wrong (a flag, a variable, a line of the config file)."""
+
+    value: str
+    source: str
+
+
+@dataclass(frozen=True)
+class ProfileAccount:
+    """What a config file's profile says about the account: beneath the flags and the environment."""
+
+    base_url: Sourced | None = None
+    azure_endpoint: Sourced | None = None
+    api_version: Sourced | None = None
+    organization: Sourced | None = None
+    project: Sourced | None = None
+    # The api-key header, for a base_url that is a proxy in front of Azure.
+    azure: bool = False
+    # The profile's own key (from its api_key_env, api_key_command or api_key): the environment's is then unused.
+    api_key: Sourced | None = field(default=None, repr=False)
+
+    @property
+    def names_a_server(self) -> bool:
+        return self.base_url is not None or self.azure_endpoint is not None or self.azure
+
+
 def load_settings(
     environ: Mapping[str, str],
     *,
@@ -210,46 +243,85 @@ def load_settings(
     api_version: str | None = None,
     refresh_seconds: float = 5.0,
     page_size: int = 20,
+    profile: ProfileAccount | None = None,
 ) -> Settings:
-    """Flags (the keyword arguments) override the environment."""
+    """Flags (the keyword arguments) override the environment, which overrides the profile.
+
+    A key never goes to a server it was not configured for: a profile with a key of its own always
+    uses that key, and the environment's OPENAI_API_KEY and AZURE_OPENAI_API_KEY only stand in for a
+    profile that names no key.
+    """
     env = {name: _clean(environ.get(name)) for name in _ENV_NAMES}
-    endpoint, endpoint_source = _chosen(azure_endpoint, "--azure-endpoint", env, "AZURE_OPENAI_ENDPOINT")
-    use_azure = azure or bool(azure_endpoint) or (endpoint is not None and env["OPENAI_API_KEY"] is None)
-    version, version_source = _chosen(api_version, "--api-version", env, "OPENAI_API_VERSION")
+    account = profile or ProfileAccount()
+    endpoint, endpoint_source = _first(
+        (azure_endpoint, "--azure-endpoint"),
+        (env["AZURE_OPENAI_ENDPOINT"], "AZURE_OPENAI_ENDPOINT"),
+        account.azure_endpoint,
+    )
+    if azure or _clean(azure_endpoint):
+        use_azure = True
+    elif account.names_a_server:
+        # The profile says which kind of server it is; an Azure variable left in the shell does not change that.
+        use_azure = account.azure or account.azure_endpoint is not None
+    else:
+        use_azure = env["AZURE_OPENAI_ENDPOINT"] is not None and env["OPENAI_API_KEY"] is None
+    version, version_source = _first(
+        (api_version, "--api-version"), (env["OPENAI_API_VERSION"], "OPENAI_API_VERSION"), account.api_version
+    )
     if version_source == "OPENAI_API_VERSION" and not use_azure:
         version = None
     key_variable = "AZURE_OPENAI_API_KEY" if use_azure and env["AZURE_OPENAI_API_KEY"] else "OPENAI_API_KEY"
-    # Every key in the environment, not just the one in use: a message must show none of them.
+    key, key_source = account.api_key or (env[key_variable], key_variable)
+    # Every key in sight, not just the one in use: a message must show none of them.
     secrets = [value for name, value in env.items() if name.endswith("_API_KEY") and value]
-    url, url_source = _chosen(base_url, "--base-url", env, "OPENAI_BASE_URL")
-    from_endpoint = use_azure and url_source != "--base-url"
-    if from_endpoint:
-        if endpoint is None:
+    secrets += [account.api_key.value] if account.api_key else []
+    url, url_source = _first((base_url, "--base-url"), (env["OPENAI_BASE_URL"], "OPENAI_BASE_URL"), account.base_url)
+    from_endpoint = False
+    if use_azure and url_source != "--base-url":
+        if endpoint is not None:
+            url, url_source, from_endpoint = endpoint, endpoint_source, True
+        elif account.base_url is not None:
+            url, url_source = account.base_url  # a proxy in front of Azure
+        else:
             raise ConfigError("Azure needs an endpoint: set AZURE_OPENAI_ENDPOINT or pass --azure-endpoint.")
-        url, url_source = endpoint, endpoint_source
     url = validate_base_url(url or DEFAULT_BASE_URL, url_source, secrets=secrets, key_variable=key_variable)
-    organization, organization_source = _chosen(organization, "--org", env, "OPENAI_ORG_ID")
-    project, project_source = _chosen(project, "--project", env, "OPENAI_PROJECT_ID")
+    organization, organization_source = _first(
+        (organization, "--org"), (env["OPENAI_ORG_ID"], "OPENAI_ORG_ID"), account.organization
+    )
+    project, project_source = _first(
+        (project, "--project"), (env["OPENAI_PROJECT_ID"], "OPENAI_PROJECT_ID"), account.project
+    )
     return Settings(
-        api_key=_plain_value(env[key_variable], key_variable),
+        api_key=sendable_value(key, key_source),
         base_url=azure_base_url(url, version) if from_endpoint else url,
-        organization=_plain_value(organization, organization_source),
-        project=_plain_value(project, project_source),
+        organization=sendable_value(organization, organization_source),
+        project=sendable_value(project, project_source),
         azure=use_azure,
-        api_version=_plain_value(version, version_source, header=False),
+        api_version=sendable_value(version, version_source, header=False),
         refresh_seconds=validate_refresh(refresh_seconds),
         page_size=validate_page_size(page_size),
     )
 
 
-def _chosen(flag: str | None, flag_name: str, env: Mapping[str, str | None], variable: str) -> tuple[str | None, str]:
-    """The flag if given, else the environment variable, and the name to blame in a message."""
-    value = _clean(flag)
-    return (value, flag_name) if value else (env[variable], variable)
+def unsendable(value: str, *, header: bool = True) -> str | None:
+    """Why value cannot go into a request (a header unless header=False), by position only; None if it can."""
+    return _bad_character(value, ascii_only=header)
 
 
-def _plain_value(value: str | None, name: str, *, header: bool = True) -> str | None:
-    problem = value and _bad_character(value, ascii_only=header)
+def _first(*candidates: tuple[str | None, str] | None) -> tuple[str | None, str]:
+    """The first value given (flag, variable, profile), and the name to blame in a message."""
+    named = [candidate for candidate in candidates if candidate is not None]
+    for value, source in named:
+        cleaned = _clean(value)
+        if cleaned:
+            return cleaned, source
+    # Nothing given: blame the variable, as before profiles, should the default ever be refused.
+    return None, named[min(1, len(named) - 1)][1]
+
+
+def sendable_value(value: str | None, name: str, *, header: bool = True) -> str | None:
+    """The value, if it can go into a request (a header unless header=False); the message never shows it."""
+    problem = value and unsendable(value, header=header)
     if problem:
         # Named by position only: the value may be the key.
         raise ConfigError(f"{name} has {problem}, so it cannot be sent to the server; check what was pasted into it.")

@@ -31,7 +31,19 @@ FLAGS = [
     "--refresh",
     "--page-size",
     "--no-cache",
+    "--config",
+    "--profile",
+    "--read-only",
+    "--no-notify",
 ]
+
+
+@pytest.fixture(autouse=True)
+def no_config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty config folder, so the tests never read the config file of whoever runs them."""
+    folder = tmp_path / "xdg-config"
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(folder))
+    return folder / "batchtui"
 
 
 def run(argv: list[str], environ: dict[str, str] | None = None) -> int:
@@ -362,7 +374,8 @@ def test_demo_without_a_key(launched: list) -> None:
 
 
 def _script_env() -> dict[str, str]:
-    return {"PATH": os.environ.get("PATH", "")}
+    # The config folder as the autouse fixture set it: empty.
+    return {"PATH": os.environ.get("PATH", ""), "XDG_CONFIG_HOME": os.environ["XDG_CONFIG_HOME"]}
 
 
 def test_the_console_script_without_a_key() -> None:
@@ -459,3 +472,78 @@ def test_the_index_is_on_unless_no_cache() -> None:
     environ = {"OPENAI_API_KEY": "sk-test-index-0000"}
     assert parse_settings(build_parser().parse_args([]), environ).index is True
     assert parse_settings(build_parser().parse_args(["--no-cache"]), environ).index is False
+
+
+# The config file's flags
+
+
+def test_read_only_and_no_notify_reach_the_app(launched: list) -> None:
+    assert run(["--read-only", "--no-notify"], {"OPENAI_API_KEY": KEY}) == 0
+    settings = launched[0][1]
+    assert settings.read_only is True and settings.notify is False
+
+
+def test_without_the_new_flags_the_app_may_write_and_notify(launched: list) -> None:
+    assert run([], {"OPENAI_API_KEY": KEY}) == 0
+    settings = launched[0][1]
+    assert (settings.read_only, settings.notify, settings.profile, settings.config_path) == (False, True, None, None)
+    assert (settings.refresh_seconds, settings.page_size) == (5.0, 20)
+
+
+def test_the_demo_takes_read_only_and_no_notify(launched: list) -> None:
+    assert run(["--demo", "--read-only", "--no-notify"]) == 0
+    settings = launched[0][1]
+    assert launched[0][0] == "demo" and settings.read_only and not settings.notify
+
+
+def test_config_and_profile_reach_the_app(tmp_path: Path, launched: list) -> None:
+    path = tmp_path / "my.toml"
+    path.write_text(
+        'refresh = 9\n[profiles.one]\nbase_url = "https://one.example/v1"\n'
+        '[profiles.two]\nbase_url = "https://two.example/v1"\nread_only = true\n'
+    )
+    assert run(["--config", str(path), "--profile", "two", "--page-size", "7"], {"OPENAI_API_KEY": KEY}) == 0
+    settings = launched[0][1]
+    assert (settings.profile, settings.base_url, settings.read_only) == ("two", "https://two.example/v1", True)
+    assert (settings.refresh_seconds, settings.page_size, settings.profile_names) == (9.0, 7, ("one", "two"))
+    assert settings.config_path == path
+
+
+def test_the_config_file_is_found_under_xdg_config_home(no_config_file: Path, launched: list) -> None:
+    no_config_file.mkdir(parents=True)
+    (no_config_file / "config.toml").write_text('theme = "nord"\n')
+    assert run([], {"OPENAI_API_KEY": KEY}) == 0
+    assert launched[0][1].theme == "nord"
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["--profile", "work"], "--profile needs a config file, and there is none at "),
+        (["--config", "/nonexistent/batchtui.toml"], "/nonexistent/batchtui.toml: no such file (given by --config)."),
+        (["--demo", "--profile", "work"], "--profile chooses a real account and --demo a simulated one"),
+        (["--profile"], "argument --profile: expected one argument"),
+        (["--config"], "argument --config: expected one argument"),
+    ],
+)
+def test_bad_config_flags_are_one_line(argv: list[str], expected: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(argv, {"OPENAI_API_KEY": KEY}) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("batchtui: ") and expected in err and "Traceback" not in err and KEY not in err
+
+
+def test_a_bad_config_file_through_the_console_script(no_config_file: Path) -> None:
+    no_config_file.mkdir(parents=True)
+    path = no_config_file / "config.toml"
+    path.write_text("page_size = 0\n")
+    script = Path(sys.executable).with_name("batchtui")
+    result = subprocess.run(
+        [str(script)],
+        env={**_script_env(), "OPENAI_API_KEY": KEY},
+        capture_output=True,
+        text=True,
+        timeout=30,
+        stdin=subprocess.DEVNULL,
+    )
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr == f"batchtui: {path} line 1: page_size must be between 1 and 100, not 0.\n"

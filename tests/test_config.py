@@ -8,7 +8,9 @@ import pytest
 from batchtui.api.client import DEFAULT_BASE_URL, BatchClient
 from batchtui.config import (
     ConfigError,
+    ProfileAccount,
     Settings,
+    Sourced,
     azure_base_url,
     load_settings,
     validate_base_url,
@@ -288,3 +290,61 @@ def test_settings_repr_hides_the_key() -> None:
     settings = load_settings({**AZURE_ENV})
     assert AZURE_KEY not in repr(settings) and AZURE_KEY not in repr(settings.client_config())
     assert KEY not in repr(load_settings(OPENAI_ENV))
+
+
+# A config file's profile, beneath the flags and the environment
+
+PROFILE = ProfileAccount(
+    base_url=Sourced("https://profile.example/v1", "config.toml line 3: profiles.p.base_url"),
+    organization=Sourced("org-profile", "config.toml line 4: profiles.p.organization"),
+    api_key=Sourced("sk-profile-key", "config.toml line 5: profiles.p.api_key_env (P_KEY)"),
+)
+
+
+def test_the_profile_fills_what_the_environment_and_flags_leave_unset() -> None:
+    settings = load_settings({"OPENAI_ORG_ID": "org-env"}, project="proj_flag", profile=PROFILE)
+    assert (settings.base_url, settings.organization, settings.project) == (
+        "https://profile.example/v1",
+        "org-env",
+        "proj_flag",
+    )
+
+
+def test_a_profiles_own_key_beats_the_environments() -> None:
+    settings = load_settings({"OPENAI_API_KEY": KEY, "AZURE_OPENAI_API_KEY": AZURE_KEY}, profile=PROFILE)
+    assert settings.api_key == "sk-profile-key"
+    assert load_settings({"OPENAI_API_KEY": KEY}, profile=ProfileAccount()).api_key == KEY
+
+
+def test_a_bad_profile_value_is_blamed_on_its_line() -> None:
+    bad = ProfileAccount(base_url=Sourced("api.example", "config.toml line 3: profiles.p.base_url"))
+    with pytest.raises(ConfigError, match=r"^config\.toml line 3: profiles\.p\.base_url must start with http"):
+        load_settings({}, profile=bad)
+    key = ProfileAccount(api_key=Sourced(f"{KEY}\n", "config.toml line 5: profiles.p.api_key"))
+    with pytest.raises(ConfigError, match=r"^config\.toml line 5: profiles\.p\.api_key has a space") as refused:
+        load_settings({}, profile=key)
+    assert KEY not in str(refused.value)
+
+
+def test_an_azure_profile() -> None:
+    endpoint = ProfileAccount(azure_endpoint=Sourced("https://r.openai.azure.com", "profiles.a.azure_endpoint"))
+    settings = load_settings({"OPENAI_API_KEY": KEY, "AZURE_OPENAI_API_KEY": AZURE_KEY}, profile=endpoint)
+    assert settings.azure and settings.api_key == AZURE_KEY
+    assert settings.base_url == "https://r.openai.azure.com/openai/v1"
+    proxy = ProfileAccount(base_url=Sourced("https://proxy.example/openai/v1", "profiles.a.base_url"), azure=True)
+    settings = load_settings({"AZURE_OPENAI_API_KEY": AZURE_KEY}, profile=proxy)
+    assert settings.azure and settings.base_url == "https://proxy.example/openai/v1"
+    assert settings.client_config().auth_header == "api-key"
+
+
+def test_an_openai_profile_stays_openai_beside_azure_variables() -> None:
+    environ = {"AZURE_OPENAI_API_KEY": AZURE_KEY, "AZURE_OPENAI_ENDPOINT": "https://r.openai.azure.com"}
+    settings = load_settings(environ, profile=PROFILE)
+    assert not settings.azure and settings.base_url == "https://profile.example/v1"
+
+
+def test_each_profile_has_its_own_index_and_no_profile_keeps_the_old_one() -> None:
+    plain = Settings(base_url="https://same.example/v1")
+    work, home = (Settings(base_url="https://same.example/v1", profile=name) for name in ("work", "home"))
+    assert len({plain.index_path(), work.index_path(), home.index_path()}) == 3
+    assert work.index_path() == Settings(base_url="https://same.example/v1", profile="work").index_path()
