@@ -48,7 +48,8 @@ class Context:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "AZURE_OPENAI_"))}
         env.pop("PYTHONDONTWRITEBYTECODE", None)  # children should start from cached bytecode, as installs do
         env.update(TERM="xterm-256color", COLORTERM="truecolor", LANG="C.UTF-8")
-        env.update(BATCHTUI_CACHE_DIR=str(self.cache_dir))
+        # No config file of the developer's: every run measures the defaults.
+        env.update(BATCHTUI_CACHE_DIR=str(self.cache_dir), XDG_CONFIG_HOME=str(self.cache_dir / "config"))
         env.update(extra)
         return env
 

@@ -24,7 +24,13 @@ def terminal_environment(cache: Path, extra: Mapping[str, str] | None = None) ->
         for key, value in os.environ.items()
         if not key.startswith(("TEXTUAL", "OPENAI_", "AZURE_", "BATCHTUI_")) and key not in ("COLUMNS", "LINES")
     }
-    env.update(TERM="xterm-256color", BATCHTUI_CACHE_DIR=str(cache), PYTHONPATH=str(ROOT))
+    # Its own config folder too: the developer's config file must not change what a test sees.
+    env.update(
+        TERM="xterm-256color",
+        BATCHTUI_CACHE_DIR=str(cache),
+        XDG_CONFIG_HOME=str(cache / "config"),
+        PYTHONPATH=str(ROOT),
+    )
     env.update(extra or {})
     return env
 
