@@ -66,6 +66,14 @@ class IndexedPage:
     problems: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class ActiveRefresh:
+    """What one refresh of the active batches off the page did: requests sent, batches the server sent back."""
+
+    requests: int
+    batches: tuple[Batch, ...]
+
+
 class History:
     def __init__(self, path: Path, *, interval: float = HISTORY_INTERVAL) -> None:
         """`interval`: seconds between two history requests (the demo's loopback server needs no gentleness)."""
@@ -195,25 +203,29 @@ class History:
 
     async def refresh_active(
         self, client: BatchClient, *, visible_ids: Collection[str], now: float, interval: float
-    ) -> int:
-        """Bring active batches off the visible page up to date; returns how many requests it made."""
+    ) -> ActiveRefresh:
+        """Bring active batches off the visible page up to date: how many requests that took, and what came back."""
         sent = 0
+        fetched: list[Batch] = []
         for request in await self.active_refresh(visible_ids=visible_ids, now=now, interval=interval):
             try:
                 if isinstance(request, Retrieve):
                     sent += 1
-                    await self.record_batches([await client.retrieve_batch(request.batch_id)], seen_at=now)
+                    batch = await client.retrieve_batch(request.batch_id)
+                    fetched.append(batch)
+                    await self.record_batches([batch], seen_at=now)
                     continue
                 sweep: ListPage | None = request
                 while sweep is not None:
                     sent += 1
                     page = await client.list_batches(after=sweep.after, limit=sweep.limit)
+                    fetched.extend(page.data)
                     await self.record_page(sweep, page, seen_at=now)
                     seen = PageSeen.from_raw([b.raw for b in page.data], has_more=page.has_more, last_id=page.last_id)
                     sweep = continue_sweep(sweep, seen)
             except BatchAPIError:
                 continue  # the next cycle asks again; the visible page's own errors are what the user sees
-        return sent
+        return ActiveRefresh(sent, tuple(fetched))
 
     def progress_text(self) -> str | None:
         """For the status line: how far the history walk has come."""

@@ -231,3 +231,35 @@ async def test_a_stock_footer_still_keeps_the_watchers_of_removed_keys():
         f"a stock Footer holds {len(watchers)} `compact` watchers for {keys} keys after 20 binding refreshes in "
         f"textual {TEXTUAL}: textual#6666 looks fixed, so delete {FOOTER_LEAK} and these footer tests"
     )
+
+
+# App._driver.write: the terminal notification when a batch finishes (BatchesScreen._write_to_terminal)
+
+TERMINAL_WRITE = (
+    "BatchesScreen._write_to_terminal (Textual has no public way to write an escape sequence to the terminal; "
+    "App.bell() is silent when headless; " + NO_ISSUE + ")"
+)
+
+
+async def test_the_app_still_writes_escape_sequences_through_its_driver():
+    from textual.driver import Driver
+
+    assert callable(getattr(Driver, "write", None)), (
+        f"textual {TEXTUAL}'s Driver has no write(): {TERMINAL_WRITE} can no longer send OSC 777/9 or the bell; "
+        "find how App.copy_to_clipboard writes OSC 52 now and do the same"
+    )
+    app = App()
+    async with app.run_test() as pilot:
+        driver = getattr(app, "_driver", None)
+        assert isinstance(driver, Driver), (
+            f"App._driver is gone or not a Driver in textual {TEXTUAL}: {TERMINAL_WRITE} silently writes nothing; "
+            "look where App.copy_to_clipboard and App.bell write now"
+        )
+        written: list[str] = []
+        driver.write = written.append
+        app.copy_to_clipboard("x")
+        await pilot.pause()
+        assert written == ["\x1b]52;c;eA==\a"], (
+            f"App.copy_to_clipboard no longer writes through App._driver.write in textual {TEXTUAL}: "
+            f"{TERMINAL_WRITE} may write where nothing reads it; re-check how the App reaches the terminal"
+        )

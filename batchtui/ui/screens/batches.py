@@ -9,18 +9,22 @@ render what they are given.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Mapping
+import functools
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from pathlib import Path
 from typing import ClassVar
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from rich.text import Text
 from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
+from textual.content import Content
 from textual.events import ScreenResume, ScreenSuspend
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Static
+from textual.worker import WorkerFailed
 
 from batchtui.api.client import BatchClient
 from batchtui.api.errors import APIStatusError, AuthenticationError, BatchAPIError, describe
@@ -30,13 +34,30 @@ from batchtui.clock import Clock
 from batchtui.store import Sort, parse_query
 from batchtui.ui import toasts
 from batchtui.ui.batch_rules import can_retry, missing_file_text, why_not_retry
+from batchtui.ui.bulk import (
+    CANCEL_UNDER_WAY,
+    BulkPlan,
+    cancel_plan,
+    default_folder,
+    download_plan,
+    output_name,
+    save_beside_others,
+    why_not_cancel,
+)
+from batchtui.ui.dialogs.choose_folder import ChooseFolder
+from batchtui.ui.dialogs.confirm_bulk_cancel import ConfirmBulkCancel
 from batchtui.ui.dialogs.confirm_cancel import ConfirmCancel
 from batchtui.ui.dialogs.error_details import ErrorDetails
+from batchtui.ui.file_cache import ensure_cached
 from batchtui.ui.formatting import clean
 from batchtui.ui.history import History, visible_request
 from batchtui.ui.index_view import IndexView
 from batchtui.ui.keys import bindings_of, key_label, key_names
+from batchtui.ui.marks import Marks
+from batchtui.ui.notifications import TransitionWatch, desktop_notification, finished_text
 from batchtui.ui.pager import FIRST_PAGE, Pager, PageRequest
+from batchtui.ui.screen_work import in_thread, while_open
+from batchtui.ui.text.bulk import cancel_summary, download_progress, download_summary, nothing_to_cancel
 from batchtui.ui.text.notices import LOADING, empty_text, failure_text, key_rejected_text, no_match_text
 from batchtui.ui.text.status_line import FetchStatus, fetch_info, index_info, page_info
 from batchtui.ui.widgets.batch_detail import BatchDetail
@@ -44,6 +65,15 @@ from batchtui.ui.widgets.batch_table import BatchTable
 from batchtui.ui.widgets.lean_footer import LeanFooter
 from batchtui.ui.widgets.search_bar import SearchBar
 from batchtui.ui.widgets.status_line import StatusLine
+
+OPENAI_HOST = "api.openai.com"
+# What a read-only session never asks for: each would send a POST that changes the account.
+CHANGES_THE_ACCOUNT = frozenset({"cancel_batch", "create_batch", "retry_batch"})
+READ_ONLY_TEXT = "Read-only: this session sends nothing that changes the account (no cancel, create or retry)."
+
+
+def dashboard_url(batch_id: str) -> str:
+    return f"https://platform.openai.com/batches/{quote(batch_id, safe='')}"
 
 
 class BatchesScreen(Screen[None]):
@@ -53,7 +83,23 @@ class BatchesScreen(Screen[None]):
         Binding("p", "previous_page", "Prev", id="previous_page", tooltip="Previous page"),
         Binding("r", "refresh_now", "Refresh", id="refresh_now", tooltip="Refresh the page now"),
         Binding("space", "toggle_pause", "Pause", id="toggle_pause", tooltip="Pause or resume automatic refresh"),
+        # With marks, `c` cancels every marked batch instead (one question for all).
         Binding("c", "cancel_batch", "Cancel", id="cancel_batch", tooltip="Cancel the selected batch (asks first)"),
+        Binding(
+            "m",
+            "toggle_mark",
+            "Mark",
+            id="toggle_mark",
+            tooltip="Mark or unmark the selected batch (c then cancels the marked, d saves their outputs)",
+        ),
+        Binding("u", "clear_marks", "Unmark", id="clear_marks", tooltip="Clear every mark"),
+        Binding(
+            "d",
+            "download_marked",
+            "Save outputs",
+            id="download_marked",
+            tooltip="Save the marked batches' output files into a folder",
+        ),
         Binding(
             "slash",
             "search",
@@ -100,10 +146,21 @@ class BatchesScreen(Screen[None]):
             id="retry_batch",
             tooltip="Build a retry file of what did not succeed (expired, cancelled, failed)",
         ),
+        Binding(
+            "w",
+            "open_web",
+            "Web",
+            id="open_web",
+            tooltip="Open the selected batch in the OpenAI web dashboard (api.openai.com only)",
+        ),
         # Reached only when the binding above is dimmed: say why instead of doing nothing.
         Binding("o", "explain_unavailable('output')", show=False, id="explain_no_output"),
         Binding("e", "explain_unavailable('error')", show=False, id="explain_no_errors"),
         Binding("R", "explain_unavailable('retry')", show=False, id="explain_no_retry"),
+        Binding("c", "explain_unavailable('cancel')", show=False, id="explain_no_cancel"),
+        Binding("N", "explain_unavailable('create')", show=False, id="explain_no_create"),
+        Binding("d", "explain_unavailable('download')", show=False, id="explain_no_download"),
+        Binding("w", "explain_unavailable('web')", show=False, id="explain_no_web"),
         Binding("escape", "focus_table", "Back", id="focus_table", tooltip="Back to the batch list", show=False),
     ]
 
@@ -112,6 +169,10 @@ class BatchesScreen(Screen[None]):
         "explain_no_output": "open_results",
         "explain_no_errors": "open_errors",
         "explain_no_retry": "retry_batch",
+        "explain_no_cancel": "cancel_batch",
+        "explain_no_create": "create_batch",
+        "explain_no_download": "download_marked",
+        "explain_no_web": "open_web",
     }
 
     @classmethod
@@ -137,7 +198,11 @@ class BatchesScreen(Screen[None]):
         key_hint: str = "OPENAI_API_KEY",
         history: History | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        read_only: bool = False,
+        notify: bool = True,
     ) -> None:
+        """`read_only`: nothing that changes the account (cancel, create, retry) can be asked for.
+        `notify`: a batch seen finishing rings the bell and asks the terminal for a desktop notification."""
         super().__init__()
         self.client = client
         self.clock = clock
@@ -147,8 +212,14 @@ class BatchesScreen(Screen[None]):
         self.key_hint = key_hint
         self.history = history
         self._sleep = sleep
+        self.read_only = read_only
+        self.notify_finished = notify
 
         self.pager = Pager()
+        self.marks = Marks()
+        self.watch = TransitionWatch()
+        # A bulk action under way, for the status line ("saving output 2 of 5: …").
+        self.activity: str | None = None
         # The rows on screen: the live page, or a page of the index's matches while searching.
         self.shown: list[Batch] = []
         self.view: IndexView | None = None
@@ -249,6 +320,7 @@ class BatchesScreen(Screen[None]):
                 self._render_status()
 
     def _page_loaded(self, request: PageRequest, page: BatchPage) -> None:
+        self._received(page.data)
         landing = self.pager.accept(request, page, self.selected_id)
         if not landing.shown:
             self._update_bindings()
@@ -261,9 +333,8 @@ class BatchesScreen(Screen[None]):
         self._update_bindings()
 
     def _show_rows(self, batches: list[Batch], keep_id: str | None, empty: Text) -> None:
-        now = self.clock.now()
         self.shown = list(batches)
-        self.table.show_batches(self.shown, now, keep_id=keep_id)
+        self._draw_rows(keep_id)
         if self.shown:
             self._show_table()
         else:
@@ -365,9 +436,17 @@ class BatchesScreen(Screen[None]):
             return True if self.history is not None and self.history.available else None
         if action == "cycle_sort":
             return True if self.view is not None else None
+        if action in CHANGES_THE_ACCOUNT and self.read_only:
+            return None
         if action == "cancel_batch":
             batch = self.selected_batch
-            return True if batch is not None and batch.is_cancellable else None
+            return True if self.marks or (batch is not None and batch.is_cancellable) else None
+        if action == "toggle_mark":
+            return True if self.selected_id else None
+        if action in ("clear_marks", "download_marked"):
+            return True if self.marks else None
+        if action == "open_web":
+            return True if self.selected_id and self._web_host_problem() is None else None
         if action == "copy_id":
             return True if self.selected_id else None
         if action == "show_error":
@@ -432,13 +511,97 @@ class BatchesScreen(Screen[None]):
             self.app.push_screen(ErrorDetails(self.error.detail_lines(), self.error_at))
 
     def action_cancel_batch(self) -> None:
+        if self.read_only:
+            return
+        if self.marks:
+            self.confirm_and_cancel_marked()
+            return
         batch = self.selected_batch
         if batch is not None and batch.is_cancellable:
             self.confirm_and_cancel(batch)
 
+    # Marks: ids the screen keeps across refreshes, pages and search, for the bulk actions
+
+    def action_toggle_mark(self) -> None:
+        batch = self.selected_batch
+        if batch is not None:
+            self.marks.toggle(batch)
+            self._marks_changed()
+
+    def action_clear_marks(self) -> None:
+        if self.marks:
+            self.marks.clear()
+            self._marks_changed()
+
+    def _marks_changed(self) -> None:
+        self._draw_rows(self.selected_id)
+        self._update_bindings()
+        self._render_status()
+
+    def action_download_marked(self) -> None:
+        if not self.marks:
+            return
+        # Pushed here, not from the worker: keys typed right after `d` must meet the dialog, not the list.
+        folder = ChooseFolder(f"Save the output files of {len(self.marks)} marked batches into", default_folder())
+        self.download_marked(folder.ask(self.app), download_plan(self.marks.batches()))
+
+    @work(exclusive=True, group="download-marked")
+    async def download_marked(self, answer: Awaitable[Path | None], plan: BulkPlan) -> None:
+        folder = await answer
+        if folder is None:
+            return
+        saved: list[tuple[str, Path]] = []
+        failed: list[tuple[str, str]] = []
+        try:
+            for number, batch in enumerate(plan.chosen, 1):
+                self._show_activity(download_progress(number, len(plan.chosen), batch.id))
+                assert batch.output_file_id is not None
+                try:
+                    source, _ = await ensure_cached(self.client, batch.output_file_id)
+                    name = output_name(batch.id)
+                    save = functools.partial(save_beside_others, source, folder, name)
+                    saved.append((batch.id, await in_thread(self, save)))
+                except (BatchAPIError, OSError) as error:
+                    failed.append((batch.id, describe(error)))
+                except WorkerFailed as failure:
+                    failed.append((batch.id, describe(failure.error)))
+        finally:
+            self._show_activity(None)
+        self.tell(
+            download_summary(folder, saved, failed, plan.skipped),
+            severity="warning" if failed else "information",
+            timeout=10,
+        )
+
+    @while_open
+    def _show_activity(self, activity: str | None) -> None:
+        self.activity = activity
+        self._render_status()
+
+    # The web dashboard: only the OpenAI platform has one
+
+    def _web_host_problem(self) -> str | None:
+        host = urlsplit(self.client.config.base_url).hostname or "?"
+        if host == OPENAI_HOST:
+            return None
+        return f"The web dashboard is only for {OPENAI_HOST}; this is {clean(host)}."
+
+    def action_open_web(self) -> None:
+        batch_id = self.selected_id
+        if batch_id is None or self._web_host_problem() is not None:
+            return
+        url = dashboard_url(batch_id)
+        self.app.open_url(url)
+        # A link the terminal can follow (OSC 8): Content markup made from Text, so nothing in it is read as markup.
+        message = Text("Opened ")
+        message.append(url, style=f"link {url}")
+        self.notify(Content.from_rich_text(message).markup, markup=True, timeout=8)
+
     # The lifecycle screens load when first opened: the batch list starts without them.
 
     def action_create_batch(self) -> None:
+        if self.read_only:
+            return
         from batchtui.ui.screens.create_batch import CreateBatchScreen
 
         self.app.push_screen(CreateBatchScreen(self.client), self.show_created)
@@ -459,18 +622,28 @@ class BatchesScreen(Screen[None]):
 
     def action_retry_batch(self) -> None:
         batch = self.selected_batch
-        if batch is not None and can_retry(batch):
+        if batch is not None and can_retry(batch) and not self.read_only:
             from batchtui.ui.screens.recovery import RecoveryScreen
 
             self.app.push_screen(RecoveryScreen(self.client, batch), self.show_created)
 
     def action_explain_unavailable(self, what: str) -> None:
         batch = self.selected_batch
-        if batch is None:
+        if self.read_only and what in ("cancel", "create", "retry"):
+            self.tell(READ_ONLY_TEXT)
+        elif what == "download":
+            self.tell(f"Mark batches with {self.key_names()['toggle_mark']} first: their output files are saved.")
+        elif what == "web" and self._web_host_problem() is not None:
+            self.tell(self._web_host_problem() or "")
+        elif what == "create":
+            return  # never dimmed unless read-only
+        elif batch is None:
             self.tell("Select a batch first.", timeout=3)
         elif what == "retry":
             self.tell(why_not_retry(batch))
-        else:
+        elif what == "cancel":
+            self.tell(f"{batch.id} cannot be cancelled: {why_not_cancel(batch) or 'it changed meanwhile'}.")
+        elif what in ("output", "error"):
             self.tell(missing_file_text(batch, "output" if what == "output" else "error"))
 
     def show_created(self, batch: Batch | None) -> None:
@@ -488,20 +661,55 @@ class BatchesScreen(Screen[None]):
             if not await answer:
                 self.tell(f"{batch.id} keeps running.", timeout=3)
                 return
-            try:
-                updated = await self.client.cancel_batch(batch.id)
-            except APIStatusError as error:
-                updated = await self._cancel_outcome(batch.id)
-                if updated is None:
-                    self.tell(f"Could not cancel {batch.id}: {error.describe()}", severity="error")
-                    return
-            except BatchAPIError as error:
-                self.tell(f"Could not cancel {batch.id}: {error.describe()}", severity="error")
+            outcome = await self._cancel_one(batch.id)
+            if isinstance(outcome, str):
+                self.tell(f"Could not cancel {batch.id}: {outcome}", severity="error")
                 return
-            self._replace_batch(updated)
+            self._replace_batch(outcome)
             self.tell(f"Cancelling {batch.id}: it can take a few minutes to stop.", timeout=5)
 
         self.run_worker(cancel_when_confirmed(), exclusive=True, group="cancel")
+
+    def confirm_and_cancel_marked(self) -> None:
+        plan = cancel_plan(self.marks.batches())
+        if not plan.chosen:
+            self.tell(nothing_to_cancel(plan.skipped))
+            return
+        answer = ConfirmBulkCancel(plan).ask(self.app)
+
+        async def cancel_when_confirmed() -> None:
+            if not await answer:
+                self.tell("Nothing was cancelled.", timeout=3)
+                return
+            cancelled: list[str] = []
+            failed: list[tuple[str, str]] = []
+            # One after another, one request each: the client's cancel already retries what is safe to.
+            for batch in plan.chosen:
+                outcome = await self._cancel_one(batch.id)
+                if isinstance(outcome, str):
+                    failed.append((batch.id, outcome))
+                    continue
+                cancelled.append(batch.id)
+                self.marks.discard([batch.id])
+                self._replace_batch(outcome)
+            self._marks_changed()
+            self.tell(
+                cancel_summary(cancelled, failed, plan.skipped),
+                severity="warning" if failed else "information",
+                timeout=10,
+            )
+
+        self.run_worker(cancel_when_confirmed(), exclusive=True, group="cancel")
+
+    async def _cancel_one(self, batch_id: str) -> Batch | str:
+        """One cancel request: the batch as it is now, or why it could not be cancelled."""
+        try:
+            return await self.client.cancel_batch(batch_id)
+        except APIStatusError as error:
+            updated = await self._cancel_outcome(batch_id)
+            return error.describe() if updated is None else updated
+        except BatchAPIError as error:
+            return error.describe()
 
     async def _cancel_outcome(self, batch_id: str) -> Batch | None:
         """After a refused cancel: if an earlier, retried attempt got through, the batch says so."""
@@ -509,15 +717,38 @@ class BatchesScreen(Screen[None]):
             current = await self.client.retrieve_batch(batch_id)
         except BatchAPIError:
             return None
-        return current if current.status in ("cancelling", "cancelled") else None
+        return current if current.status in CANCEL_UNDER_WAY else None
 
     def _replace_batch(self, updated: Batch) -> None:
+        self._received([updated])
         if self.page is not None:
             self.page.data = [updated if batch.id == updated.id else batch for batch in self.page.data]
         self.shown = [updated if batch.id == updated.id else batch for batch in self.shown]
-        self.table.show_batches(self.shown, self.clock.now(), keep_id=self.selected_id)
+        self._draw_rows(self.selected_id)
         self._show_detail()
         self._update_bindings()
+
+    def _draw_rows(self, keep_id: str | None) -> None:
+        self.table.show_batches(self.shown, self.clock.now(), keep_id=keep_id, marked=self.marks.ids)
+
+    # Every batch the server sends passes here: marks remember it, and a batch seen finishing is announced.
+
+    def _received(self, batches: Sequence[Batch]) -> None:
+        self.marks.see(batches)
+        finished = self.watch.see(batches)
+        if not self.notify_finished:
+            return
+        for batch in finished:
+            text = finished_text(batch)
+            self.tell(text, severity="warning" if batch.status != "completed" else "information", timeout=10)
+            self._write_to_terminal(desktop_notification(text))
+
+    def _write_to_terminal(self, sequence: str) -> None:
+        """Bytes for the terminal itself. Textual has no public writer (App.bell() is the only one, and it is
+        silent when headless); tests/framework/test_textual_internals.py guards `App._driver.write`."""
+        driver = getattr(self.app, "_driver", None)
+        if driver is not None:
+            driver.write(sequence)
 
     # The local index: the page on screen before the network answers, the history walks, search
 
@@ -567,12 +798,13 @@ class BatchesScreen(Screen[None]):
                 self._walking = True
                 self.walk_history()
             self._history_woken.set()
-            await self.history.refresh_active(
+            refreshed = await self.history.refresh_active(
                 self.client.background(),
                 visible_ids={batch.id for batch in page.data},
                 now=now,
                 interval=self.refresh_seconds,
             )
+            self._received(refreshed.batches)
         finally:
             self._cycle_running = False
         self._history_changed()
@@ -658,6 +890,7 @@ class BatchesScreen(Screen[None]):
         if not view.accept(result):
             self.run_search()
             return
+        self._received(result.batches)
         self.query_one(SearchBar).show_problems(result.problems)
         self.table.mark_sorted(view.sort.value)
         self._show_rows(result.batches, self.selected_id, no_match_text(view.text, result.problems))
@@ -712,9 +945,9 @@ class BatchesScreen(Screen[None]):
         history = self.history.progress_text() if self.history is not None else None
         if self.view is not None:
             complete = self.history is not None and self.history.state.history_complete
-            where = index_info(self.view, history_complete=complete)
+            where = index_info(self.view, history_complete=complete, marked=len(self.marks), activity=self.activity)
         else:
-            where = page_info(self.pager, self.page_size, keys, history)
+            where = page_info(self.pager, self.page_size, keys, history, marked=len(self.marks), activity=self.activity)
         status_line.first().show(
             where,
             fetch_info(status, self.clock.now(), keys),

@@ -30,8 +30,17 @@ class FetchStatus:
     cached_at: float | None = None
 
 
-def page_info(pager: Pager, page_size: int, keys: Mapping[str, str], history: str | None = None) -> Text:
-    """`keys` maps binding ids to the keys bound now, as `key_names` gives them; `history`, the walk's progress."""
+def page_info(
+    pager: Pager,
+    page_size: int,
+    keys: Mapping[str, str],
+    history: str | None = None,
+    *,
+    marked: int = 0,
+    activity: str | None = None,
+) -> Text:
+    """`keys` maps binding ids to the keys bound now, as `key_names` gives them; `history`, the walk's progress;
+    `marked`, how many batches are marked; `activity`, a bulk action under way ("saving output 2 of 5: …")."""
     text = Text(f"Page {pager.number}", style="bold")
     page = pager.page
     text.append(f" · {len(page.data) if page else 0} of {page_size} per page")
@@ -41,22 +50,32 @@ def page_info(pager: Pager, page_size: int, keys: Mapping[str, str], history: st
         text.append(f" · more → {keys['next_page']}" if page.has_more else " · last page")
     if page is not None and page.unreadable:
         text.append(f" · {page.unreadable} unreadable item(s) skipped", style="italic")
+    _marks(text, marked, activity)
     if history:
         text.append(f" · {history}", style="dim")
     return text
 
 
-def index_info(view: IndexView, *, history_complete: bool) -> Text:
+def _marks(text: Text, marked: int, activity: str | None) -> None:
+    if marked:
+        text.append(f" · {marked:,} marked", style="bold")
+    if activity:
+        text.append(f" · {activity}", style="italic")
+
+
+def index_info(view: IndexView, *, history_complete: bool, marked: int = 0, activity: str | None = None) -> Text:
     """Where you are in the index's matches: 'Page 2 of 8 · 143 of 12,408 batches match · sorted by created'."""
     text = Text(f"Page {view.page_number} of {view.page_count}", style="bold")
     result = view.result
     if result is None:
         text.append(" · searching…")
+        _marks(text, marked, activity)
         return text
     # Until the history walk is done, a count says how much of the account it covers.
     scope = f"{result.indexed:,} batches" if history_complete else f"{result.indexed:,} indexed so far"
     text.append(f" · {result.matching:,} of {scope} {'matches' if result.matching == 1 else 'match'}")
     text.append(f" · sorted by {view.sort.value}")
+    _marks(text, marked, activity)
     return text
 
 

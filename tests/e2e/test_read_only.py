@@ -1,0 +1,79 @@
+"""Read-only against the simulator: cancel, create and retry are dimmed, say "read-only", and no POST is ever sent."""
+
+from __future__ import annotations
+
+import pytest
+
+from batchtui.ui.screens.batches import BatchesScreen
+from tests.e2e.support import KEY, notifications, select
+from tests.support.apps import build_app
+from tests.support.waiting import settle
+
+
+@pytest.fixture
+def read_only(monkeypatch):
+    """The main screen made read-only (the app passes settings.read_only in production)."""
+
+    class ReadOnly(BatchesScreen):
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **(kwargs | {"read_only": True}))
+
+    monkeypatch.setattr("batchtui.ui.app.BatchesScreen", ReadOnly)
+
+
+def posts(simulator) -> list[str]:
+    return [r.path for r in simulator.requests if r.method != "GET"]
+
+
+async def test_no_key_sends_a_post_and_each_refused_one_says_read_only(simulator, clock, read_only, tmp_path):
+    app = build_app(base_url=simulator.base_url, key=KEY, clock=clock, page_size=100)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(app, pilot)
+        screen = app.screen
+        data = screen.page.data
+        cancellable = next(b for b in data if b.is_cancellable)
+        retryable = next(b for b in data if b.status in ("expired", "cancelled"))
+        for action in ("cancel_batch", "create_batch", "retry_batch"):
+            await select(app, pilot, retryable.id if action == "retry_batch" else cancellable.id)
+            assert screen.check_action(action, ()) is None, action
+        await select(app, pilot, cancellable.id)
+        await pilot.press("c", "y", "N", "enter", "y")
+        await settle(app, pilot)
+        assert isinstance(app.screen, BatchesScreen)
+        await select(app, pilot, retryable.id)
+        await pilot.press("R", "enter", "y")
+        await settle(app, pilot)
+        # Bulk: marks, then c and y.
+        await pilot.press("m")
+        await select(app, pilot, cancellable.id)
+        await pilot.press("m", "c", "y", "enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, BatchesScreen)
+        assert screen.marks.ids == {cancellable.id, retryable.id}
+        # Everything else a user might press on the list.
+        for key in ("r", "space", "space", "a", "a", "s", "E", "w", "u", "n", "p", "question_mark", "escape"):
+            await pilot.press(key)
+            await settle(app, pilot)
+            if not isinstance(app.screen, BatchesScreen):
+                await pilot.press("escape")
+                await settle(app, pilot)
+        assert posts(simulator) == []
+        said = notifications(app)
+        assert (
+            said.count("Read-only: this session sends nothing that changes the account (no cancel, create or retry).")
+            >= 4
+        )
+
+
+async def test_the_read_only_reason_follows_a_remapped_key(simulator, clock, read_only):
+    app = build_app(base_url=simulator.base_url, key=KEY, clock=clock, page_size=100)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(app, pilot)
+        app.set_keymap({"cancel_batch": "x", "create_batch": "ctrl+n"})
+        await pilot.pause()
+        await select(app, pilot, next(b.id for b in app.screen.page.data if b.is_cancellable))
+        await pilot.press("x", "y", "ctrl+n")
+        await settle(app, pilot)
+        assert isinstance(app.screen, BatchesScreen)
+        assert len([n for n in notifications(app) if n.startswith("Read-only")]) == 2
+        assert posts(simulator) == []
