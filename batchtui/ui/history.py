@@ -235,6 +235,10 @@ class History:
             return f"all {self.indexed:,} indexed"
         return f"history: {self.indexed:,} indexed…"
 
+    async def read(self, work: Callable[[Index], T]) -> T | None:
+        """Any read of the index, on its own thread; None when there is no index (or it is busy)."""
+        return await self._with_index(work)
+
     # Plumbing
 
     async def _with_index(self, work: Callable[[Index], T]) -> T | None:

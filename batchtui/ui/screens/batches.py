@@ -19,6 +19,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
+from textual.containers import Horizontal
 from textual.content import Content
 from textual.events import ScreenResume, ScreenSuspend
 from textual.screen import Screen
@@ -31,6 +32,9 @@ from batchtui.api.errors import APIStatusError, AuthenticationError, BatchAPIErr
 from batchtui.api.models import Batch, BatchPage
 from batchtui.api.sender import RetryNotice
 from batchtui.clock import Clock
+from batchtui.glance.insight import Insight
+from batchtui.glance.text import view_total
+from batchtui.glance.thresholds import DEFAULT_THRESHOLDS, StuckThresholds
 from batchtui.store import Sort, parse_query
 from batchtui.ui import toasts
 from batchtui.ui.batch_rules import can_retry, missing_file_text, why_not_retry
@@ -52,6 +56,7 @@ from batchtui.ui.file_cache import ensure_cached
 from batchtui.ui.formatting import clean
 from batchtui.ui.history import History, visible_request
 from batchtui.ui.index_view import IndexView
+from batchtui.ui.insight_feed import InsightFeed
 from batchtui.ui.keys import bindings_of, key_label, key_names
 from batchtui.ui.marks import Marks
 from batchtui.ui.notifications import TransitionWatch, desktop_notification, finished_text
@@ -62,9 +67,11 @@ from batchtui.ui.text.notices import LOADING, empty_text, failure_text, key_reje
 from batchtui.ui.text.status_line import FetchStatus, fetch_info, index_info, page_info
 from batchtui.ui.widgets.batch_detail import BatchDetail
 from batchtui.ui.widgets.batch_table import BatchTable
+from batchtui.ui.widgets.detail_pane import DetailPane
 from batchtui.ui.widgets.lean_footer import LeanFooter
 from batchtui.ui.widgets.search_bar import SearchBar
 from batchtui.ui.widgets.status_line import StatusLine
+from batchtui.ui.widgets.summary_line import SummaryLine
 
 OPENAI_HOST = "api.openai.com"
 # What a read-only session never asks for: each would send a POST that changes the account.
@@ -200,6 +207,7 @@ class BatchesScreen(Screen[None]):
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         read_only: bool = False,
         notify: bool = True,
+        thresholds: StuckThresholds = DEFAULT_THRESHOLDS,
     ) -> None:
         """`read_only`: nothing that changes the account (cancel, create, retry) can be asked for.
         `notify`: a batch seen finishing rings the bell and asks the terminal for a desktop notification."""
@@ -214,6 +222,10 @@ class BatchesScreen(Screen[None]):
         self._sleep = sleep
         self.read_only = read_only
         self.notify_finished = notify
+        # ETA, stuck and cost of the rows on screen, worked out after each load; the account's summary line.
+        self.feed = InsightFeed(history, thresholds)
+        self.insights: dict[str, Insight] = {}
+        self.account_summary: str | None = None
 
         self.pager = Pager()
         self.marks = Marks()
@@ -250,10 +262,13 @@ class BatchesScreen(Screen[None]):
         title.append("  ·  ")
         title.append(clean(self.server_label))
         yield Static(title, id="title-bar")
+        with Horizontal(id="glance-bar"):
+            yield SummaryLine(id="summary-line")
+            yield Static(id="view-total", markup=False)
         yield SearchBar(id="search-bar")
         yield BatchTable(id="batch-table")
         yield Static(id="notice")
-        yield BatchDetail(id="detail")
+        yield DetailPane(id="detail-pane")
         yield StatusLine(id="status-line")
         yield LeanFooter()
 
@@ -340,6 +355,7 @@ class BatchesScreen(Screen[None]):
         else:
             self._show_notice(empty)
         self._show_detail()
+        self.update_insights()
 
     def _fetch_failed(self, error: BatchAPIError) -> None:
         self.error = error
@@ -416,7 +432,9 @@ class BatchesScreen(Screen[None]):
         self.query_one(BatchDetail).focus()
 
     def _show_detail(self) -> None:
-        self.query_one(BatchDetail).show(self.selected_batch, self.clock.now())
+        batch = self.selected_batch
+        insight = self.insights.get(batch.id) if batch is not None else None
+        self.query_one(DetailPane).show(batch, self.clock.now(), insight)
 
     # Actions
 
@@ -729,7 +747,41 @@ class BatchesScreen(Screen[None]):
         self._update_bindings()
 
     def _draw_rows(self, keep_id: str | None) -> None:
-        self.table.show_batches(self.shown, self.clock.now(), keep_id=keep_id, marked=self.marks.ids)
+        self.table.show_batches(
+            self.shown, self.clock.now(), keep_id=keep_id, insights=self.insights, marked=self.marks.ids
+        )
+
+    # At a glance: ETA, stuck and cost for the rows, the account's summary over them
+
+    @work(exclusive=True, group="insights")
+    async def update_insights(self) -> None:
+        shown = self.shown
+        insights = await self.feed.insights(shown, self.clock.now())
+        if self.shown is not shown:
+            return  # other rows came meanwhile: their own update follows
+        self.insights = insights
+        self._draw_rows(self.selected_id)
+        self._show_detail()
+        self._show_summary()
+
+    @work(exclusive=True, group="summary")
+    async def update_summary(self) -> None:
+        summary = await self.feed.summary(self.clock.now())
+        if summary is not None:
+            self.account_summary = summary
+        self._show_summary()
+
+    def _show_summary(self) -> None:
+        """The account on the left (cut first when narrow), the rows on screen on the right."""
+        total = self._view_total()
+        self.query_one("#glance-bar").display = bool(self.account_summary or total)
+        self.query_one(SummaryLine).show(self.account_summary or "")
+        self.query_one("#view-total", Static).update(total or "")
+
+    def _view_total(self) -> str | None:
+        if not self.shown or not self.insights:
+            return None
+        return view_total(self.shown, self.insights)
 
     # Every batch the server sends passes here: marks remember it, and a batch seen finishing is announced.
 
@@ -765,6 +817,7 @@ class BatchesScreen(Screen[None]):
                 self._show_rows(cached.batches, None, LOADING)
         self._update_bindings()
         self._render_status()
+        self.update_summary()
         if history.available and self.pager.page is not None and not self._cycle_running:
             # The server answered before the index opened: index that page now, not a refresh later.
             self.sync_cycle(self.pager.current(), self.pager.page)
@@ -811,6 +864,7 @@ class BatchesScreen(Screen[None]):
 
     def _history_changed(self) -> None:
         self._tell_history()
+        self.update_summary()
         if self.view is not None:
             self.run_search()
         self._render_status()
