@@ -1,4 +1,4 @@
-"""The App: global keys, the theme, the stylesheet, and the main screen."""
+"""The App: global keys, the theme, the stylesheet, the main screen, and switching profiles at runtime."""
 
 from __future__ import annotations
 
@@ -6,20 +6,26 @@ import asyncio
 import gc
 import signal
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 from types import FrameType
+from typing import ClassVar
 
+from textual import work
 from textual.app import App
 from textual.binding import Binding, Keymap
+from textual.dom import DOMNode
 from textual.screen import Screen
 
 from batchtui.api.client import BatchClient
 from batchtui.api.redaction import Redactor
 from batchtui.clock import Clock, SystemClock
-from batchtui.config import Settings
+from batchtui.config import ConfigError, Settings
+from batchtui.ui import toasts
+from batchtui.ui.commands import BatchCommands
 from batchtui.ui.crash_log import CrashReport, record_crash
 from batchtui.ui.dialogs.help import HelpScreen
+from batchtui.ui.dialogs.profile_picker import ProfilePicker
 from batchtui.ui.history import History
 from batchtui.ui.keys import key_group, with_fallbacks
 from batchtui.ui.screens.batches import BatchesScreen
@@ -35,12 +41,35 @@ def stylesheet_dir() -> Path:
     return installed if installed.is_dir() else package.parent / "styles"
 
 
+def title_label(settings: Settings, server_label: str | None = None) -> str:
+    """What the title bar names after "batchtui": the profile, then where it connects (`work · api.openai.com/v1`)."""
+    where = server_label or settings.server_label
+    return f"{settings.profile} · {where}" if settings.profile else where
+
+
+def connect(settings: Settings) -> BatchClient:
+    return BatchClient(settings.client_config())
+
+
 class BatchApp(App):
     TITLE = "batchtui"
     CSS_PATH = [stylesheet_dir() / "app.tcss", stylesheet_dir() / "lifecycle.tcss"]
+    COMMANDS = App.COMMANDS | {BatchCommands}
+    # Each account shown gets a mode of its own, so a profile switch can remove the old one's whole stack
+    # (Textual's "_default" mode can never be removed, nor its base screen replaced).
+    DEFAULT_MODE = "account-1"
     BINDINGS = [
         Binding("question_mark", "help", "Help", key_display="?", id="help", tooltip="Show every key"),
         Binding("q", "quit", "Quit", id="quit", tooltip="Quit batchtui"),
+        Binding(
+            "P",
+            "switch_profile",
+            "Profile",
+            id="switch_profile",
+            tooltip="Switch to another profile of the config file",
+        ),
+        # Reached only when the binding above is hidden: say why instead of doing nothing.
+        Binding("P", "explain_no_profile_switch", show=False, id="explain_no_profile_switch"),
         # Priority, so a text field's copy binding cannot eat it: in a terminal Ctrl-C means "stop this program".
         Binding(
             "ctrl+c",
@@ -52,6 +81,8 @@ class BatchApp(App):
             tooltip="Quit batchtui, even from a text field",
         ),
     ]
+    # A dimmed (or hidden) key still answers, through the fallback bound to the same key: it says why.
+    FALLBACKS: ClassVar[dict[str, str]] = {"explain_no_profile_switch": "switch_profile"}
 
     def __init__(
         self,
@@ -62,19 +93,31 @@ class BatchApp(App):
         server_label: str | None = None,
         history: History | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        connect: Callable[[Settings], BatchClient] = connect,
     ) -> None:
+        """`connect` builds the client of a profile switched to (tests give one over a fake transport)."""
         super().__init__()
         self.settings = settings
-        self.client = client or BatchClient(settings.client_config())
+        self._connect = connect
+        self.client = client or connect(settings)
         self.clock = clock or SystemClock()
-        self.server_label = server_label or settings.server_label
+        self.server_label = title_label(settings, server_label)
         # The local index of this account's batches; without one, batchtui shows only what the server sends.
-        self.history = history if history is not None or not settings.index else History(settings.index_path())
+        self.history = history if history is not None else self._history_for(settings)
         self._sleep = sleep
         # The keymap in force, as given to set_keymap (Textual keeps its own copy private).
         self.keymap: dict[str, str] = {}
         self._signals_before: dict[int, Callable[[int, FrameType | None], object] | int | None] = {}
         self.crash: CrashReport | None = None
+        # Every key used this session: a crash log must show none of them, not only the current profile's.
+        self._keys_used = {settings.api_key} if settings.api_key else set()
+        self._switching = False
+        # The theme the config file holds (None until the settings' theme is applied): a change from it is saved.
+        self._theme_saved: str | None = None
+        self._theme_writes = asyncio.Lock()
+        self._accounts_shown = 1
+        self.add_mode(self.DEFAULT_MODE, self._main_screen)
+        self.set_keymap(settings.keymap)
 
     def run_in_terminal(self) -> int:
         """Run until quit; returns the process status, and after a crash says so on the restored terminal."""
@@ -85,22 +128,172 @@ class BatchApp(App):
         # 0 after q or Ctrl-C, 1 after an unexpected error, 128 + n after signal n; None if it never started.
         return self.return_code or 0
 
-    def get_default_screen(self) -> Screen:
+    def _main_screen(self) -> BatchesScreen:
+        """The batch list of the account in use."""
+        settings = self.settings
         return BatchesScreen(
             self.client,
             self.clock,
-            page_size=self.settings.page_size,
-            refresh_seconds=self.settings.refresh_seconds,
+            page_size=settings.page_size,
+            refresh_seconds=settings.refresh_seconds,
             server_label=self.server_label,
-            key_hint="AZURE_OPENAI_API_KEY" if self.settings.azure else "OPENAI_API_KEY",
+            key_hint="AZURE_OPENAI_API_KEY" if settings.azure else "OPENAI_API_KEY",
             history=self.history,
             sleep=self._sleep,
+            read_only=settings.read_only,
+            notify=settings.notify,
         )
 
+    @staticmethod
+    def _history_for(settings: Settings) -> History | None:
+        return History(settings.index_path()) if settings.index else None
+
     def set_keymap(self, keymap: Keymap) -> None:
-        """Remap keys by binding id; the main screen's "why is this dimmed" keys follow their action."""
-        self.keymap = with_fallbacks(keymap, BatchesScreen.FALLBACKS)
+        """Remap keys by binding id; the "why is this dimmed" keys (the main screen's, the app's) follow their action."""
+        self.keymap = with_fallbacks(keymap, {**BatchesScreen.FALLBACKS, **self.FALLBACKS})
         super().set_keymap(self.keymap)
+
+    # Profiles
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "switch_profile":
+            # Hidden, not dimmed, when it cannot be used: most people have no profiles, and the footer is full.
+            return self.profile_switch_refusal() is None
+        return True
+
+    def profile_switch_refusal(self, screen: Screen[object] | None = None) -> str | None:
+        """Why no profile switch is possible from `screen` (the top one unless given) now, or None when it is."""
+        names, path = self.settings.profile_names, self.settings.config_path
+        where = f" in {path}" if path else ""
+        if self.settings.load_profile is None or not names:
+            return "There are no profiles to switch between: they are defined in the config file."
+        if len(names) < 2:
+            return f"{names[0]} is the only profile{where}: add another to switch between them."
+        if self._switching:
+            return "A profile switch is under way."
+        if not isinstance(screen or self.screen, BatchesScreen):
+            return "Profiles are switched from the batch list: close this screen first."
+        return None
+
+    def action_switch_profile(self) -> None:
+        if self.profile_switch_refusal() is None:
+            picker = ProfilePicker(self.settings.profile_names, self.settings.profile)
+            self.push_screen(picker, self._profile_picked)
+
+    def _profile_picked(self, name: str | None) -> None:
+        if name is not None:
+            self.switch_profile(name)
+
+    def action_explain_no_profile_switch(self) -> None:
+        toasts.tell(self, self.profile_switch_refusal() or "Press the key again to switch profiles.", timeout=6)
+
+    @work(exclusive=True, group="profile-switch")
+    async def switch_profile(self, name: str) -> None:
+        """Show another profile's account: its settings, its client, its index, a new batch list."""
+        refusal = self.profile_switch_refusal()
+        load = self.settings.load_profile
+        if refusal is not None or load is None:
+            toasts.tell(self, refusal or "There are no profiles to switch between.", severity="warning")
+            return
+        self._switching = True
+        try:
+            try:
+                settings = await asyncio.to_thread(load, name)
+            except ConfigError as error:
+                # The message names the setting, never its value; the keys known are taken out all the same.
+                toasts.tell(self, self._redacted(str(error)), severity="error", timeout=10)
+                return
+            if isinstance(self.screen, BatchesScreen):  # not if a screen was opened while the profile loaded
+                await self._show_account(settings)
+        finally:
+            self._switching = False
+            self.refresh_bindings()
+
+    async def _show_account(self, settings: Settings) -> None:
+        """Replace the batch list with the account of `settings`; the old account's screen, index and client end."""
+        old_screen, old_client, old_history = self.screen, self.client, self.history
+        old_nodes = list(old_screen.walk_children(with_self=True))
+        client = self._connect(settings)
+        if settings.api_key:
+            self._keys_used.add(settings.api_key)
+        self.settings, self.client, self.history = settings, client, self._history_for(settings)
+        self.server_label = title_label(settings)
+        self.set_keymap(settings.keymap)
+        # Its requests were for the old account: none may land, nor a toast about them.
+        self._cancel_work_of(old_nodes)
+        old_mode = self.current_mode
+        self._accounts_shown += 1
+        mode = f"account-{self._accounts_shown}"
+        screen = self._main_screen()
+        self.add_mode(mode, lambda: screen)
+        try:
+            await self.switch_mode(mode)
+            await self.remove_mode(old_mode)
+            await self._work_ended(old_nodes)
+        finally:
+            # Queued behind anything the old screen said on its way out, so that goes too.
+            self.call_later(self.clear_notifications)
+            try:
+                if old_history is not None:
+                    await old_history.close()
+            finally:
+                await old_client.aclose()
+
+    def _cancel_work_of(self, nodes: Iterable[DOMNode]) -> None:
+        for node in nodes:
+            self.workers.cancel_node(node)
+
+    async def _work_ended(self, nodes: Iterable[DOMNode]) -> None:
+        """Until the cancelled workers of `nodes` have unwound (Worker.wait raises for a cancelled one)."""
+        nodes = set(nodes)
+        ending = [worker.wait() for worker in self.workers if worker.node in nodes]
+        await asyncio.gather(*ending, return_exceptions=True)
+
+    def _redacted(self, text: str) -> str:
+        for key in self._keys_used:
+            text = Redactor(key)(text)
+        return text
+
+    # Theme
+
+    def _apply_theme(self, name: str | None) -> None:
+        """The theme of the settings; an unknown name keeps the default and says so once."""
+        if name and name not in self.available_themes:
+            where = f" in {self.settings.config_path}" if self.settings.config_path else ""
+            toasts.tell(
+                self,
+                f"There is no theme called {name!r}{where}; using {self.theme}. Ctrl+P → Theme lists them.",
+                severity="warning",
+                timeout=10,
+            )
+        elif name:
+            self.theme = name
+        self._theme_saved = self.theme
+
+    def watch_theme(self, name: str) -> None:
+        # Before _apply_theme has run, the change is the start-up's own, not the user's choice.
+        if self._theme_saved is not None and name != self._theme_saved:
+            self._theme_saved = name
+            self.save_theme(name)
+
+    @work(group="theme-save")
+    async def save_theme(self, name: str) -> None:
+        """Write the chosen theme to the config file, in a thread; a failure is told, and the theme stays."""
+        path = self.settings.config_path
+        if path is None:
+            return
+        from batchtui.config_writer import write_theme
+
+        async with self._theme_writes:  # in the order chosen: the last theme picked is the one the file keeps
+            try:
+                await asyncio.to_thread(write_theme, path, name)
+            except OSError as error:
+                reason = f"{path}: {error.strerror}" if error.strerror else str(error)
+                if str(path) not in reason:
+                    reason = f"{path}: {reason}"
+                toasts.tell(
+                    self, f"Theme {name} is used until batchtui quits, but was not saved. {reason}", severity="warning"
+                )
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
@@ -132,6 +325,7 @@ class BatchApp(App):
         # stops walking it on every full collection: those walks were 40–80 ms pauses under key presses.
         self.call_after_refresh(gc.freeze)
         self._catch_exit_signals()
+        self._apply_theme(self.settings.theme)
 
     def exit_on_signal(self, signum: int) -> None:
         """Leave the way q does, so Textual gives the terminal back; the status names the signal, as a shell's does."""
@@ -151,7 +345,7 @@ class BatchApp(App):
         # Delete when textual#2818 adds a public crash hook; tests/framework/test_textual_crash_hook.py guards this.
         super()._handle_exception(error)  # Textual's one funnel for unhandled errors: exits with 1, Pilot re-raises
         if self.crash is None:
-            self.crash = record_crash(error, Redactor(self.settings.api_key))
+            self.crash = record_crash(error, self._redacted)
         # Not Textual's traceback with locals (the key among them): run_in_terminal prints one line instead.
         self._exit_renderables.clear()
 

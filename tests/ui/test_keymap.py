@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from textual.widgets._footer import FooterKey
 
+from batchtui.config import Settings
 from batchtui.ui.dialogs.confirm_cancel import ConfirmCancel
 from batchtui.ui.dialogs.help import HelpScreen
 from batchtui.ui.screens.batches import BatchesScreen
 from batchtui.ui.widgets.status_line import StatusLine
+from tests.support.apps import FAKE_URL, build_app, with_profiles
+from tests.support.keys import FAKE_KEY
 from tests.support.rendering import widget_text
 from tests.support.waiting import settle
 
@@ -91,3 +94,34 @@ async def test_the_status_line_hint_names_the_remapped_key(make_app):
         app.screen._render_status()
         await pilot.pause()
         assert "more → ^n" in widget_text(app.screen.query_one(StatusLine).query_one("#page-info"), 160)
+
+
+async def test_the_keymap_from_the_settings_is_in_force_from_the_start(fake_api):
+    settings = Settings(api_key=FAKE_KEY, base_url=FAKE_URL, keymap=KEYMAP)
+    app = build_app(settings=settings, transport=fake_api.transport())
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(app, pilot)
+        keys = footer_keys(app)
+        assert keys["Cancel"] == "x"
+        assert keys["Next"] == "^n"
+        await pilot.press("O")  # the dimmed key's fallback moved with it
+        await pilot.pause()
+        assert any("has no output file yet" in toast for toast in toasts(app))
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmCancel)
+
+
+async def test_the_profile_keys_fallback_follows_a_remapped_profile_key(fake_api):
+    settings = with_profiles(
+        {"work": Settings(api_key=FAKE_KEY, base_url=FAKE_URL, keymap={"switch_profile": "W"})}, "work"
+    )
+    app = build_app(settings=settings, transport=fake_api.transport())
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("P")
+        await pilot.pause()
+        assert toasts(app) == []
+        await pilot.press("W")
+        await pilot.pause()
+        assert any("work is the only profile" in toast for toast in toasts(app))

@@ -13,17 +13,27 @@ class LeanFooter(Footer):
     does, so every binding refresh would leave ~8 dead key widgets behind. Prune them here.
     """
 
+    # Docked right, the palette's key covers the last column too: with the compact margin, the cut-off key
+    # behind it showed its letter there.
+    DEFAULT_CSS = """
+    LeanFooter.-compact FooterKey.-command-palette {
+        margin-right: 0;
+        padding-right: 1;
+    }
+    """
+
     def __init__(self) -> None:
-        # Compact, and no palette hint: a dozen keys must fit in 120 columns.
-        super().__init__(compact=True, show_command_palette=False)
+        # Compact, so a dozen keys fit in 120 columns; the palette's key (^p) is docked at the right end.
+        super().__init__(compact=True, show_command_palette=True)
 
     def compose(self) -> ComposeResult:
         # The app's own keys (help, quit) first: a narrow terminal cuts the footer's end, and these work everywhere.
+        # The palette's key is the app's too, but stays last, where the footer docks it.
         everywhere = {
             active.binding.action for active in self.screen.active_bindings.values() if active.node is self.app
         }
         keys = list(super().compose())
-        yield from sorted(keys, key=lambda key: getattr(key, "action", None) not in everywhere)
+        yield from sorted(keys, key=lambda key: (key.has_class("-command-palette"), key_rank(key, everywhere)))
 
     async def recompose(self) -> None:
         await super().recompose()
@@ -32,3 +42,8 @@ class LeanFooter(Footer):
         watchers = getattr(self, "__watchers", {}).get("compact")
         if watchers:
             watchers[:] = [(node, callback) for node, callback in watchers if node.is_attached]
+
+
+def key_rank(key: object, everywhere: set[str]) -> bool:
+    """False (first) for the app's own keys; the rest keep their order, the sort being stable."""
+    return getattr(key, "action", None) not in everywhere
