@@ -183,6 +183,7 @@ async def test_a_new_column_width_reaches_the_table_through_require_update_dimen
 
 class FooterApp(App):
     BINDINGS = [Binding("a", "first", "First"), Binding("b", "second", "Second"), Binding("c", "third", "Third")]
+    ENABLE_COMMAND_PALETTE = False  # three keys, no palette hint beside them
 
     def __init__(self, footer: Footer) -> None:
         super().__init__()

@@ -51,7 +51,9 @@ def table_rows(app) -> list[tuple[str, Strip]]:
     rows = []
     for y, strip in enumerate(drawn(table)[1:], start=table.scroll_offset.y):  # line 0 is the header
         if y < table.row_count and y != table.cursor_row:
-            rows.append((str(table.get_cell_at((y, table.get_column_index("status")))).strip(), strip))
+            # A stuck batch's status comes after a ⚠, in the warning colour of its own.
+            status = str(table.get_cell_at((y, table.get_column_index("status")))).removeprefix("⚠").strip()
+            rows.append((status, strip))
     return rows
 
 
