@@ -89,7 +89,7 @@ async def test_d_without_marks_says_how_to_mark(simulator, clock):
     app = build_app(base_url=simulator.base_url, key=KEY, clock=clock)
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(app, pilot)
-        assert app.screen.check_action("download_marked", ()) is None
+        assert app.screen.check_action("download_marked", ()) is False
         await pilot.press("d")
         await pilot.pause()
         assert isinstance(app.screen, BatchesScreen)

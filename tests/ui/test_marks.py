@@ -73,7 +73,7 @@ async def test_m_marks_the_selected_batch_and_the_cursor_stays_on_it(make_app):
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(app, pilot)
         screen = app.screen
-        assert screen.check_action("clear_marks", ()) is None
+        assert screen.check_action("clear_marks", ()) is False
         await pilot.press("down", "m")
         await pilot.pause()
         assert screen.selected_id == "batch_0001"
@@ -117,7 +117,7 @@ async def test_marks_survive_a_refresh_and_paging_and_u_clears_them(make_app, fa
         assert not screen.marks
         assert set(marked_cells(app).values()) == {""}
         assert "marked" not in page_text(app)
-        assert screen.check_action("clear_marks", ()) is None
+        assert screen.check_action("clear_marks", ()) is False
 
 
 def indexed_app(api: FakeAPI, path):

@@ -452,8 +452,9 @@ class BatchesScreen(Screen[None]):
             return True if (self.view.has_previous if self.view else self.pager.has_previous) else None
         if action in ("search", "active_only"):
             return True if self.history is not None and self.history.available else None
+        # False, not None: hidden from the footer, which has no room for keys that mean nothing yet.
         if action == "cycle_sort":
-            return True if self.view is not None else None
+            return self.view is not None
         if action in CHANGES_THE_ACCOUNT and self.read_only:
             return None
         if action == "cancel_batch":
@@ -462,7 +463,7 @@ class BatchesScreen(Screen[None]):
         if action == "toggle_mark":
             return True if self.selected_id else None
         if action in ("clear_marks", "download_marked"):
-            return True if self.marks else None
+            return bool(self.marks)
         if action == "open_web":
             return True if self.selected_id and self._web_host_problem() is None else None
         if action == "copy_id":
