@@ -23,6 +23,7 @@ from batchtui.ui.widgets.batch_table import BatchTable
 from tests.e2e.support import START
 from tests.support.apps import build_app
 from tests.support.rendering import widget_text
+from tests.support.waiting import settle
 
 KEY = "sk-e2e-soak-key"
 PAGE_SIZE = 15
@@ -84,17 +85,17 @@ def live_objects() -> dict[str, int]:
 
 
 async def start(app: BatchApp, pilot) -> BatchesScreen:
-    await app.workers.wait_for_complete()
+    await settle(app, pilot)
     await pilot.pause()
     screen = app.screen
     assert isinstance(screen, BatchesScreen) and screen.error is None
     return screen
 
 
-async def tick(app: BatchApp, screen: BatchesScreen) -> None:
+async def tick(app: BatchApp, pilot, screen: BatchesScreen) -> None:
     """One refresh, as the timer would start it, awaited to the end."""
     screen._reload_current()
-    await app.workers.wait_for_complete()
+    await settle(app, pilot)
 
 
 async def test_two_hundred_refreshes_under_faults_stay_responsive_and_consistent():
@@ -109,7 +110,7 @@ async def test_two_hundred_refreshes_under_faults_stay_responsive_and_consistent
             at_50: dict[str, int] = {}
             for number in range(1, TICKS + 1):
                 was_failing = screen.error is not None
-                await tick(app, screen)
+                await tick(app, pilot, screen)
                 assert_idle_and_consistent(app, screen, known_ids, number)
                 failed += screen.error is not None
                 recovered += was_failing and screen.error is None
@@ -140,11 +141,11 @@ async def test_refreshes_do_not_leak_widgets():
         async with app.run_test(size=(140, 45)) as pilot:
             screen = await start(app, pilot)
             for _ in range(5):
-                await tick(app, screen)
+                await tick(app, pilot, screen)
             await pilot.pause()
             before = live_objects()["Widget"]
             for _ in range(25):
-                await tick(app, screen)
+                await tick(app, pilot, screen)
             await pilot.press(*["j", "k"] * 5)
             await pilot.pause()
             after = live_objects()["Widget"]
@@ -160,7 +161,7 @@ async def test_the_refresh_timer_keeps_running_through_failures():
             base_url=simulator.base_url, key=KEY, clock=clock, refresh=1.0, page_size=PAGE_SIZE, retry=FAST_RETRIES
         )
         async with app.run_test(size=(140, 45)) as pilot:
-            await app.workers.wait_for_complete()
+            await settle(app, pilot)
             simulator.set_faults(always_failing)
             simulator.clear_requests()
             loop = asyncio.get_running_loop()
@@ -168,7 +169,7 @@ async def test_the_refresh_timer_keeps_running_through_failures():
             while len(simulator.requests) < 2 * 3:  # two ticks of three tries (two retries) each
                 assert loop.time() < deadline, f"only {len(simulator.requests)} requests: the timer stopped"
                 await pilot.pause(0.05)
-            await app.workers.wait_for_complete()
+            await settle(app, pilot)
             screen = app.screen
             assert screen.error is not None and screen.query_one(BatchTable).has_class("-stale")
             assert not list(app._notifications)

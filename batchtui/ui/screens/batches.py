@@ -743,9 +743,12 @@ class BatchesScreen(Screen[None]):
         if self.page is not None:
             self.page.data = [updated if batch.id == updated.id else batch for batch in self.page.data]
         self.shown = [updated if batch.id == updated.id else batch for batch in self.shown]
+        # Its figures were for the batch as it was (a stuck validating one is not a stuck cancelling one).
+        self.insights = {key: value for key, value in self.insights.items() if key != updated.id}
         self._draw_rows(self.selected_id)
         self._show_detail()
         self._update_bindings()
+        self.update_insights()
 
     def _draw_rows(self, keep_id: str | None) -> None:
         self.table.show_batches(
