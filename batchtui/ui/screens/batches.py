@@ -13,14 +13,12 @@ import functools
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from pathlib import Path
 from typing import ClassVar
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 from rich.text import Text
 from textual import on, work
 from textual.app import App, ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.content import Content
 from textual.events import ScreenResume, ScreenSuspend
 from textual.screen import Screen
 from textual.timer import Timer
@@ -37,7 +35,10 @@ from batchtui.glance.text import view_total
 from batchtui.glance.thresholds import DEFAULT_THRESHOLDS, StuckThresholds
 from batchtui.store import Sort, parse_query
 from batchtui.ui import toasts
-from batchtui.ui.batch_rules import can_retry, missing_file_text, why_not_retry
+from batchtui.ui.batch_list import keys as list_keys
+from batchtui.ui.batch_list.availability import availability, web_problem, why_unavailable
+from batchtui.ui.batch_list.web_dashboard import dashboard_url, opened_markup
+from batchtui.ui.batch_rules import can_retry
 from batchtui.ui.bulk import (
     CANCEL_UNDER_WAY,
     BulkPlan,
@@ -46,7 +47,6 @@ from batchtui.ui.bulk import (
     download_plan,
     output_name,
     save_beside_others,
-    why_not_cancel,
 )
 from batchtui.ui.dialogs.choose_folder import ChooseFolder
 from batchtui.ui.dialogs.confirm_bulk_cancel import ConfirmBulkCancel
@@ -57,7 +57,7 @@ from batchtui.ui.formatting import clean
 from batchtui.ui.history import History, visible_request
 from batchtui.ui.index_view import IndexView
 from batchtui.ui.insight_feed import InsightFeed
-from batchtui.ui.keys import bindings_of, key_label, key_names
+from batchtui.ui.keys import key_names
 from batchtui.ui.marks import Marks
 from batchtui.ui.notifications import TransitionWatch, desktop_notification, finished_text
 from batchtui.ui.pager import FIRST_PAGE, Pager, PageRequest
@@ -73,126 +73,16 @@ from batchtui.ui.widgets.search_bar import SearchBar
 from batchtui.ui.widgets.status_line import StatusLine
 from batchtui.ui.widgets.summary_line import SummaryLine
 
-OPENAI_HOST = "api.openai.com"
-# What a read-only session never asks for: each would send a POST that changes the account.
-CHANGES_THE_ACCOUNT = frozenset({"cancel_batch", "create_batch", "retry_batch"})
-READ_ONLY_TEXT = "Read-only: this session sends nothing that changes the account (no cancel, create or retry)."
-
-
-def dashboard_url(batch_id: str) -> str:
-    return f"https://platform.openai.com/batches/{quote(batch_id, safe='')}"
-
 
 class BatchesScreen(Screen[None]):
-    BINDING_GROUP_TITLE = "Batch list"
-    BINDINGS = [
-        Binding("n", "next_page", "Next", id="next_page", tooltip="Next page of older batches"),
-        Binding("p", "previous_page", "Prev", id="previous_page", tooltip="Previous page"),
-        Binding("r", "refresh_now", "Refresh", id="refresh_now", tooltip="Refresh the page now"),
-        Binding("space", "toggle_pause", "Pause", id="toggle_pause", tooltip="Pause or resume automatic refresh"),
-        # With marks, `c` cancels every marked batch instead (one question for all).
-        Binding("c", "cancel_batch", "Cancel", id="cancel_batch", tooltip="Cancel the selected batch (asks first)"),
-        Binding(
-            "m",
-            "toggle_mark",
-            "Mark",
-            id="toggle_mark",
-            tooltip="Mark or unmark the selected batch (c then cancels the marked, d saves their outputs)",
-        ),
-        Binding("u", "clear_marks", "Unmark", id="clear_marks", tooltip="Clear every mark"),
-        Binding(
-            "d",
-            "download_marked",
-            "Save outputs",
-            id="download_marked",
-            tooltip="Save the marked batches' output files into a folder",
-        ),
-        Binding(
-            "slash",
-            "search",
-            "Search",
-            key_display="/",
-            id="search",
-            tooltip="Search every indexed batch (Escape clears)",
-        ),
-        Binding("a", "active_only", "Active", id="active_only", tooltip="Show only active batches (again: all)"),
-        Binding(
-            "s",
-            "cycle_sort",
-            "Sort",
-            id="cycle_sort",
-            tooltip="Sort the search results: created, status, progress, model",
-        ),
-        Binding("y", "copy_id", "Copy id", id="copy_id", tooltip="Copy the selected batch id to the clipboard"),
-        Binding("E", "show_error", "Error details", id="show_error", tooltip="Show the last error in full"),
-        Binding(
-            "N",
-            "create_batch",
-            "New",
-            id="create_batch",
-            tooltip="Create a batch from a .jsonl file (checked before upload)",
-        ),
-        Binding(
-            "o",
-            "open_results",
-            "Output",
-            id="open_results",
-            tooltip="The selected batch's output file (dimmed when it has none)",
-        ),
-        Binding(
-            "e",
-            "open_errors",
-            "Errors",
-            id="open_errors",
-            tooltip="The selected batch's error file (dimmed when it has none)",
-        ),
-        Binding(
-            "R",
-            "retry_batch",
-            "Retry",
-            id="retry_batch",
-            tooltip="Build a retry file of what did not succeed (expired, cancelled, failed)",
-        ),
-        Binding(
-            "w",
-            "open_web",
-            "Web",
-            id="open_web",
-            tooltip="Open the selected batch in the OpenAI web dashboard (api.openai.com only)",
-        ),
-        # Reached only when the binding above is dimmed: say why instead of doing nothing.
-        Binding("o", "explain_unavailable('output')", show=False, id="explain_no_output"),
-        Binding("e", "explain_unavailable('error')", show=False, id="explain_no_errors"),
-        Binding("R", "explain_unavailable('retry')", show=False, id="explain_no_retry"),
-        Binding("c", "explain_unavailable('cancel')", show=False, id="explain_no_cancel"),
-        Binding("N", "explain_unavailable('create')", show=False, id="explain_no_create"),
-        Binding("d", "explain_unavailable('download')", show=False, id="explain_no_download"),
-        Binding("w", "explain_unavailable('web')", show=False, id="explain_no_web"),
-        Binding("escape", "focus_table", "Back", id="focus_table", tooltip="Back to the batch list", show=False),
-    ]
-
-    # A dimmed key still answers, through the fallback bound to the same key: it says why.
-    FALLBACKS: ClassVar[dict[str, str]] = {
-        "explain_no_output": "open_results",
-        "explain_no_errors": "open_errors",
-        "explain_no_retry": "retry_batch",
-        "explain_no_cancel": "cancel_batch",
-        "explain_no_create": "create_batch",
-        "explain_no_download": "download_marked",
-        "explain_no_web": "open_web",
-    }
+    BINDING_GROUP_TITLE = list_keys.BINDING_GROUP_TITLE
+    BINDINGS = list_keys.BINDINGS
+    FALLBACKS: ClassVar[dict[str, str]] = list_keys.FALLBACKS
 
     @classmethod
     def table_keys(cls, app: App[object], keymap: Mapping[str, str]) -> list[tuple[str, str]]:
         """The batch table's own keys and Escape, for the help screen's batch-list section."""
-        down, up, first, last = (key_label(app, binding, keymap) for binding in bindings_of(BatchTable.BINDINGS))
-        back = next(binding for binding in bindings_of(cls.BINDINGS) if binding.id == "focus_table")
-        return [
-            (f"↑ ↓  {down} {up}", "Move between batches"),
-            (f"{first}  {last}", "First / last row of the page"),
-            ("Enter", "Read the selected batch in the detail pane (↑ ↓ scroll it)"),
-            (key_label(app, back, keymap), "Back to the batch list"),
-        ]
+        return list_keys.table_keys(app, keymap)
 
     def __init__(
         self,
@@ -446,40 +336,7 @@ class BatchesScreen(Screen[None]):
             self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "next_page":
-            return True if (self.view.has_next if self.view else self.pager.has_next) else None
-        if action == "previous_page":
-            return True if (self.view.has_previous if self.view else self.pager.has_previous) else None
-        if action in ("search", "active_only"):
-            return True if self.history is not None and self.history.available else None
-        # False, not None: hidden from the footer, which has no room for keys that mean nothing yet.
-        if action == "cycle_sort":
-            return self.view is not None
-        if action in CHANGES_THE_ACCOUNT and self.read_only:
-            return None
-        if action == "cancel_batch":
-            batch = self.selected_batch
-            return True if self.marks or (batch is not None and batch.is_cancellable) else None
-        if action == "toggle_mark":
-            return True if self.selected_id else None
-        if action in ("clear_marks", "download_marked"):
-            return bool(self.marks)
-        if action == "open_web":
-            return True if self.selected_id and self._web_host_problem() is None else None
-        if action == "copy_id":
-            return True if self.selected_id else None
-        if action == "show_error":
-            return self.error is not None
-        if action in ("open_results", "open_errors"):
-            batch = self.selected_batch
-            file_id = (
-                None if batch is None else batch.output_file_id if action == "open_results" else batch.error_file_id
-            )
-            return True if file_id else None
-        if action == "retry_batch":
-            batch = self.selected_batch
-            return True if batch is not None and can_retry(batch) else None
-        return True
+        return availability(self, action)
 
     def action_next_page(self) -> None:
         if self.view is not None:
@@ -597,24 +454,13 @@ class BatchesScreen(Screen[None]):
         self.activity = activity
         self._render_status()
 
-    # The web dashboard: only the OpenAI platform has one
-
-    def _web_host_problem(self) -> str | None:
-        host = urlsplit(self.client.config.base_url).hostname or "?"
-        if host == OPENAI_HOST:
-            return None
-        return f"The web dashboard is only for {OPENAI_HOST}; this is {clean(host)}."
-
     def action_open_web(self) -> None:
         batch_id = self.selected_id
-        if batch_id is None or self._web_host_problem() is not None:
+        if batch_id is None or web_problem(self) is not None:
             return
         url = dashboard_url(batch_id)
         self.app.open_url(url)
-        # A link the terminal can follow (OSC 8): Content markup made from Text, so nothing in it is read as markup.
-        message = Text("Opened ")
-        message.append(url, style=f"link {url}")
-        self.notify(Content.from_rich_text(message).markup, markup=True, timeout=8)
+        self.notify(opened_markup(url), markup=True, timeout=8)
 
     # The lifecycle screens load when first opened: the batch list starts without them.
 
@@ -647,23 +493,9 @@ class BatchesScreen(Screen[None]):
             self.app.push_screen(RecoveryScreen(self.client, batch), self.show_created)
 
     def action_explain_unavailable(self, what: str) -> None:
-        batch = self.selected_batch
-        if self.read_only and what in ("cancel", "create", "retry"):
-            self.tell(READ_ONLY_TEXT)
-        elif what == "download":
-            self.tell(f"Mark batches with {self.key_names()['toggle_mark']} first: their output files are saved.")
-        elif what == "web" and self._web_host_problem() is not None:
-            self.tell(self._web_host_problem() or "")
-        elif what == "create":
-            return  # never dimmed unless read-only
-        elif batch is None:
-            self.tell("Select a batch first.", timeout=3)
-        elif what == "retry":
-            self.tell(why_not_retry(batch))
-        elif what == "cancel":
-            self.tell(f"{batch.id} cannot be cancelled: {why_not_cancel(batch) or 'it changed meanwhile'}.")
-        elif what in ("output", "error"):
-            self.tell(missing_file_text(batch, "output" if what == "output" else "error"))
+        reason = why_unavailable(self, what, self.key_names())
+        if reason is not None:
+            self.tell(reason.text, timeout=reason.timeout)
 
     def show_created(self, batch: Batch | None) -> None:
         """A batch was just created: back to page 1, reloaded, with the new batch selected."""
