@@ -9,9 +9,7 @@ render what they are given.
 from __future__ import annotations
 
 import asyncio
-import functools
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from pathlib import Path
 from typing import ClassVar
 from urllib.parse import urlsplit
 
@@ -23,10 +21,9 @@ from textual.events import ScreenResume, ScreenSuspend
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Static
-from textual.worker import WorkerFailed
 
 from batchtui.api.client import BatchClient
-from batchtui.api.errors import APIStatusError, AuthenticationError, BatchAPIError, describe
+from batchtui.api.errors import AuthenticationError, BatchAPIError, describe
 from batchtui.api.models import Batch, BatchPage
 from batchtui.api.sender import RetryNotice
 from batchtui.clock import Clock
@@ -37,22 +34,11 @@ from batchtui.store import Sort, parse_query
 from batchtui.ui import toasts
 from batchtui.ui.batch_list import keys as list_keys
 from batchtui.ui.batch_list.availability import availability, web_problem, why_unavailable
+from batchtui.ui.batch_list.cancel_flows import CancelFlows
+from batchtui.ui.batch_list.save_marked_outputs import SaveMarkedOutputs
 from batchtui.ui.batch_list.web_dashboard import dashboard_url, opened_markup
 from batchtui.ui.batch_rules import can_retry
-from batchtui.ui.bulk import (
-    CANCEL_UNDER_WAY,
-    BulkPlan,
-    cancel_plan,
-    default_folder,
-    download_plan,
-    output_name,
-    save_beside_others,
-)
-from batchtui.ui.dialogs.choose_folder import ChooseFolder
-from batchtui.ui.dialogs.confirm_bulk_cancel import ConfirmBulkCancel
-from batchtui.ui.dialogs.confirm_cancel import ConfirmCancel
 from batchtui.ui.dialogs.error_details import ErrorDetails
-from batchtui.ui.file_cache import ensure_cached
 from batchtui.ui.formatting import clean
 from batchtui.ui.history import History, visible_request
 from batchtui.ui.index_view import IndexView
@@ -61,8 +47,7 @@ from batchtui.ui.keys import key_names
 from batchtui.ui.marks import Marks
 from batchtui.ui.notifications import TransitionWatch, desktop_notification, finished_text
 from batchtui.ui.pager import FIRST_PAGE, Pager, PageRequest
-from batchtui.ui.screen_work import in_thread, while_open
-from batchtui.ui.text.bulk import cancel_summary, download_progress, download_summary, nothing_to_cancel
+from batchtui.ui.screen_work import while_open
 from batchtui.ui.text.notices import LOADING, empty_text, failure_text, key_rejected_text, no_match_text
 from batchtui.ui.text.status_line import FetchStatus, fetch_info, index_info, page_info
 from batchtui.ui.widgets.batch_detail import BatchDetail
@@ -120,6 +105,8 @@ class BatchesScreen(Screen[None]):
         self.pager = Pager()
         self.marks = Marks()
         self.watch = TransitionWatch()
+        self.cancels = CancelFlows(self)
+        self.save_outputs = SaveMarkedOutputs(self)
         # A bulk action under way, for the status line ("saving output 2 of 5: …").
         self.activity: str | None = None
         # The rows on screen: the live page, or a page of the index's matches while searching.
@@ -390,11 +377,11 @@ class BatchesScreen(Screen[None]):
         if self.read_only:
             return
         if self.marks:
-            self.confirm_and_cancel_marked()
+            self.cancels.cancel_marked()
             return
         batch = self.selected_batch
         if batch is not None and batch.is_cancellable:
-            self.confirm_and_cancel(batch)
+            self.cancels.cancel_one(batch)
 
     # Marks: ids the screen keeps across refreshes, pages and search, for the bulk actions
 
@@ -402,57 +389,29 @@ class BatchesScreen(Screen[None]):
         batch = self.selected_batch
         if batch is not None:
             self.marks.toggle(batch)
-            self._marks_changed()
+            self.marks_changed()
 
     def action_clear_marks(self) -> None:
         if self.marks:
             self.marks.clear()
-            self._marks_changed()
+            self.marks_changed()
 
-    def _marks_changed(self) -> None:
+    def marks_changed(self) -> None:
         self._draw_rows(self.selected_id)
         self._update_bindings()
         self._render_status()
 
     def action_download_marked(self) -> None:
-        if not self.marks:
-            return
-        # Pushed here, not from the worker: keys typed right after `d` must meet the dialog, not the list.
-        folder = ChooseFolder(f"Save the output files of {len(self.marks)} marked batches into", default_folder())
-        self.download_marked(folder.ask(self.app), download_plan(self.marks.batches()))
-
-    @work(exclusive=True, group="download-marked")
-    async def download_marked(self, answer: Awaitable[Path | None], plan: BulkPlan) -> None:
-        folder = await answer
-        if folder is None:
-            return
-        saved: list[tuple[str, Path]] = []
-        failed: list[tuple[str, str]] = []
-        try:
-            for number, batch in enumerate(plan.chosen, 1):
-                self._show_activity(download_progress(number, len(plan.chosen), batch.id))
-                assert batch.output_file_id is not None
-                try:
-                    source, _ = await ensure_cached(self.client, batch.output_file_id)
-                    name = output_name(batch.id)
-                    save = functools.partial(save_beside_others, source, folder, name)
-                    saved.append((batch.id, await in_thread(self, save)))
-                except (BatchAPIError, OSError) as error:
-                    failed.append((batch.id, describe(error)))
-                except WorkerFailed as failure:
-                    failed.append((batch.id, describe(failure.error)))
-        finally:
-            self._show_activity(None)
-        self.tell(
-            download_summary(folder, saved, failed, plan.skipped),
-            severity="warning" if failed else "information",
-            timeout=10,
-        )
+        if self.marks:
+            self.save_outputs.start()
 
     @while_open
-    def _show_activity(self, activity: str | None) -> None:
+    def show_activity(self, activity: str | None) -> None:
+        """A bulk action's progress in the status line, or None when it is done."""
         self.activity = activity
         self._render_status()
+
+    # The web dashboard: only the OpenAI platform has one
 
     def action_open_web(self) -> None:
         batch_id = self.selected_id
@@ -504,73 +463,7 @@ class BatchesScreen(Screen[None]):
         self.pager.select_later(FIRST_PAGE, batch.id)
         self._load(FIRST_PAGE)
 
-    def confirm_and_cancel(self, batch: Batch) -> None:
-        # Pushed here, not from the worker: keys typed right after `c` must meet the dialog, not the list.
-        answer = ConfirmCancel(batch).ask(self.app)
-
-        async def cancel_when_confirmed() -> None:
-            if not await answer:
-                self.tell(f"{batch.id} keeps running.", timeout=3)
-                return
-            outcome = await self._cancel_one(batch.id)
-            if isinstance(outcome, str):
-                self.tell(f"Could not cancel {batch.id}: {outcome}", severity="error")
-                return
-            self._replace_batch(outcome)
-            self.tell(f"Cancelling {batch.id}: it can take a few minutes to stop.", timeout=5)
-
-        self.run_worker(cancel_when_confirmed(), exclusive=True, group="cancel")
-
-    def confirm_and_cancel_marked(self) -> None:
-        plan = cancel_plan(self.marks.batches())
-        if not plan.chosen:
-            self.tell(nothing_to_cancel(plan.skipped))
-            return
-        answer = ConfirmBulkCancel(plan).ask(self.app)
-
-        async def cancel_when_confirmed() -> None:
-            if not await answer:
-                self.tell("Nothing was cancelled.", timeout=3)
-                return
-            cancelled: list[str] = []
-            failed: list[tuple[str, str]] = []
-            # One after another, one request each: the client's cancel already retries what is safe to.
-            for batch in plan.chosen:
-                outcome = await self._cancel_one(batch.id)
-                if isinstance(outcome, str):
-                    failed.append((batch.id, outcome))
-                    continue
-                cancelled.append(batch.id)
-                self.marks.discard([batch.id])
-                self._replace_batch(outcome)
-            self._marks_changed()
-            self.tell(
-                cancel_summary(cancelled, failed, plan.skipped),
-                severity="warning" if failed else "information",
-                timeout=10,
-            )
-
-        self.run_worker(cancel_when_confirmed(), exclusive=True, group="cancel")
-
-    async def _cancel_one(self, batch_id: str) -> Batch | str:
-        """One cancel request: the batch as it is now, or why it could not be cancelled."""
-        try:
-            return await self.client.cancel_batch(batch_id)
-        except APIStatusError as error:
-            updated = await self._cancel_outcome(batch_id)
-            return error.describe() if updated is None else updated
-        except BatchAPIError as error:
-            return error.describe()
-
-    async def _cancel_outcome(self, batch_id: str) -> Batch | None:
-        """After a refused cancel: if an earlier, retried attempt got through, the batch says so."""
-        try:
-            current = await self.client.retrieve_batch(batch_id)
-        except BatchAPIError:
-            return None
-        return current if current.status in CANCEL_UNDER_WAY else None
-
-    def _replace_batch(self, updated: Batch) -> None:
+    def replace_batch(self, updated: Batch) -> None:
         self._received([updated])
         if self.page is not None:
             self.page.data = [updated if batch.id == updated.id else batch for batch in self.page.data]
