@@ -142,6 +142,7 @@ class BatchApp(App):
             sleep=self._sleep,
             read_only=settings.read_only,
             notify=settings.notify,
+            thresholds=settings.stuck,
         )
 
     @staticmethod
