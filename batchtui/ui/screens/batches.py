@@ -28,14 +28,15 @@ from batchtui.api.models import Batch, BatchPage
 from batchtui.api.sender import RetryNotice
 from batchtui.clock import Clock
 from batchtui.glance.insight import Insight
-from batchtui.glance.text import view_total
 from batchtui.glance.thresholds import DEFAULT_THRESHOLDS, StuckThresholds
 from batchtui.store import Sort, parse_query
 from batchtui.ui import toasts
 from batchtui.ui.batch_list import keys as list_keys
 from batchtui.ui.batch_list.availability import availability, web_problem, why_unavailable
 from batchtui.ui.batch_list.cancel_flows import CancelFlows
+from batchtui.ui.batch_list.glance_bar import glance_texts
 from batchtui.ui.batch_list.save_marked_outputs import SaveMarkedOutputs
+from batchtui.ui.batch_list.status_texts import status_texts
 from batchtui.ui.batch_list.web_dashboard import dashboard_url, opened_markup
 from batchtui.ui.batch_rules import can_retry
 from batchtui.ui.dialogs.error_details import ErrorDetails
@@ -49,7 +50,6 @@ from batchtui.ui.notifications import TransitionWatch, desktop_notification, fin
 from batchtui.ui.pager import FIRST_PAGE, Pager, PageRequest
 from batchtui.ui.screen_work import while_open
 from batchtui.ui.text.notices import LOADING, empty_text, failure_text, key_rejected_text, no_match_text
-from batchtui.ui.text.status_line import FetchStatus, fetch_info, index_info, page_info
 from batchtui.ui.widgets.batch_detail import BatchDetail
 from batchtui.ui.widgets.batch_table import BatchTable
 from batchtui.ui.widgets.detail_pane import DetailPane
@@ -501,16 +501,10 @@ class BatchesScreen(Screen[None]):
         self._show_summary()
 
     def _show_summary(self) -> None:
-        """The account on the left (cut first when narrow), the rows on screen on the right."""
-        total = self._view_total()
-        self.query_one("#glance-bar").display = bool(self.account_summary or total)
-        self.query_one(SummaryLine).show(self.account_summary or "")
-        self.query_one("#view-total", Static).update(total or "")
-
-    def _view_total(self) -> str | None:
-        if not self.shown or not self.insights:
-            return None
-        return view_total(self.shown, self.insights)
+        summary, total = glance_texts(self.account_summary, self.shown, self.insights)
+        self.query_one("#glance-bar").display = bool(summary or total)
+        self.query_one(SummaryLine).show(summary)
+        self.query_one("#view-total", Static).update(total)
 
     # Every batch the server sends passes here: marks remember it, and a batch seen finishing is announced.
 
@@ -713,26 +707,5 @@ class BatchesScreen(Screen[None]):
         status_line = self.query(StatusLine)
         if not status_line:  # the screen is being torn down
             return
-        status = FetchStatus(
-            fetching=self.fetching,
-            paused=self.paused,
-            fetched_at=self.fetched_at,
-            next_refresh_at=self.next_refresh_at,
-            error=self.error,
-            retry=self.retry_notice,
-            retry_at=self.retry_at,
-            max_retries=self.client.config.retry.max_retries,
-            cached_at=self.cached_at,
-        )
-        keys = self.key_names()
-        history = self.history.progress_text() if self.history is not None else None
-        if self.view is not None:
-            complete = self.history is not None and self.history.state.history_complete
-            where = index_info(self.view, history_complete=complete, marked=len(self.marks), activity=self.activity)
-        else:
-            where = page_info(self.pager, self.page_size, keys, history, marked=len(self.marks), activity=self.activity)
-        status_line.first().show(
-            where,
-            fetch_info(status, self.clock.now(), keys),
-            problem=self.error is not None,
-        )
+        where, fetch = status_texts(self, self.clock.now(), self.key_names())
+        status_line.first().show(where, fetch, problem=self.error is not None)
