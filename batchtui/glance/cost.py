@@ -24,6 +24,8 @@ from batchtui.glance.prices import Rates, batch_rates
 MILLION = Decimal(1_000_000)
 NO_USAGE = "no usage reported yet"
 NO_MODEL = "the batch names no model"
+NO_TOKENS = "no tokens used yet"
+FREE = "moderations are free"
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +49,11 @@ def cost_of_usage(model: Any, usage: Any, *, endpoint: Any = None, created_at: A
     tokens = read_usage(usage)
     if tokens is None:
         return Cost(total=None, reason=NO_USAGE, no_usage=True)
+    if _is_moderations(endpoint):
+        return Cost(total=Decimal(0), basis=FREE)
+    if tokens.input == 0 and tokens.output == 0:
+        # A batch still validating reports zeros: nothing to price yet, not a price of nothing.
+        return Cost(total=None, reason=NO_TOKENS, no_usage=True)
     if not isinstance(model, str) or not model.strip():
         return Cost(total=None, reason=NO_MODEL)
     rates = batch_rates(model, bounds.moment(lenient_int(created_at)))
@@ -113,6 +120,10 @@ def _parts(tokens: TokenUsage, rates: Rates, *, embeddings: bool) -> tuple[Token
 
 def _price(tokens: int, per_million: Decimal) -> Decimal:
     return Decimal(tokens) * per_million / MILLION
+
+
+def _is_moderations(endpoint: Any) -> bool:
+    return isinstance(endpoint, str) and endpoint.rstrip("/").endswith("/moderations")
 
 
 def _is_embeddings(endpoint: Any) -> bool:

@@ -15,6 +15,8 @@ from batchtui.store.reads import Observation
 
 # Long enough to smooth the steps of a batch counted in chunks, short enough to follow a change of pace.
 RATE_WINDOW_SECONDS = 600
+# Below this, two early observations (0 then 1 done) swing the ETA from minutes to hours: use the average instead.
+MIN_MEASURED_SECONDS = 30
 
 
 def estimate_eta(batch: Batch, observations: Sequence[Observation], now: float) -> Eta | None:
@@ -81,7 +83,7 @@ def _rate_from_observations(run: list[Observation]) -> tuple[float, Observation]
             break
         first = observation
     elapsed = last.observed_at - first.observed_at
-    if elapsed <= 0:
+    if elapsed < MIN_MEASURED_SECONDS:
         return None
     return max(0, _finished(last) - _finished(first)) / (elapsed / 60), last
 

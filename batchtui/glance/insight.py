@@ -44,6 +44,7 @@ class Cost:
     parts: tuple[TokenCost, ...] = ()
     reason: str | None = None  # why there is no total: "no usage reported yet", "gpt-x is not in the price list"
     batch_prices: bool = False  # True: the price list has batch prices; False: half the listed price
+    basis: str | None = None  # instead of the price basis, when the total needs no price list ("moderations are free")
     no_usage: bool = False  # True: no total because the batch reported no usage (not because of its model)
 
 

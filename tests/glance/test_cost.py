@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from batchtui.api.models import Batch
-from batchtui.glance.cost import NO_MODEL, NO_USAGE, cost_of_usage, estimate_cost, read_usage
+from batchtui.glance.cost import FREE, NO_MODEL, NO_TOKENS, NO_USAGE, cost_of_usage, estimate_cost, read_usage
 from batchtui.glance.insight import TokenCost
 from batchtui.glance.prices import batch_rates
 from tests.support.batches import NOW
@@ -155,9 +155,16 @@ def test_no_model_is_said_so() -> None:
     assert cost_of_usage(["gpt-4o"], responses_usage(10)).reason == NO_MODEL
 
 
-def test_zero_usage_costs_nothing() -> None:
+def test_zero_usage_has_nothing_to_price_yet() -> None:
+    # What a batch still validating reports: '—' and why, not '$0.00'.
     cost = estimate_cost(batch("gpt-4o-mini", responses_usage(0)))
-    assert cost.total == Decimal(0) and cost.reason is None
+    assert cost.total is None and cost.reason == NO_TOKENS and cost.no_usage
+
+
+def test_moderations_are_free_whatever_the_usage() -> None:
+    cost = cost_of_usage("omni-moderation-latest", responses_usage(5000), endpoint="/v1/moderations")
+    assert cost.total == Decimal(0) and cost.basis == FREE and cost.reason is None
+    assert cost_of_usage("omni-moderation-latest", responses_usage(5000)).total is None  # elsewhere: not in the list
 
 
 def test_lookups_are_cached_per_model_and_day() -> None:

@@ -206,3 +206,13 @@ def test_an_estimate_in_the_past_is_now() -> None:
     # Done at this pace ten minutes ago, by the index; the batch has not said so yet.
     eta = estimate_eta(in_progress(900), [at(30, 800), at(20, 900)], NOW)
     assert eta is not None and eta.finishes_at == NOW
+
+
+def test_observations_only_seconds_apart_give_way_to_the_average_since_in_progress_at() -> None:
+    # 0 then 1 done ten seconds later would read as 6 a minute and an ETA of hours: too little to go on.
+    batch = in_progress(600)
+    eta = estimate_eta(batch, [at(10 / MINUTE, 599), at(0, 600)], NOW)
+    assert eta is not None and not eta.from_observations
+    assert eta.rate_per_minute == pytest.approx(600 / 50)
+    later = estimate_eta(batch, [at(0.5, 594), at(0, 600)], NOW)
+    assert later is not None and later.from_observations and later.rate_per_minute == pytest.approx(12)

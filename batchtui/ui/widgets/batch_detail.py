@@ -78,13 +78,14 @@ def progress(batch: Batch, styles: StatusStyles, eta: Eta | None = None, now: fl
     else:
         bar = Text("unknown", style="dim")
     rows.append(("Progress", bar))
+    if eta is not None and batch.status == "in_progress":
+        # Right under the bar: the pane shows a dozen lines, and when it will finish is what a user looks for.
+        rows.extend(pace(eta, now, styles))
     rows.append(("Total", Text(thousands(counts.total))))
     rows.append(("Completed", Text(thousands(counts.completed))))
     rows.append(("Failed", Text(thousands(counts.failed), style="bold" if counts.failed else "")))
     if counts.total is not None and counts.finished is not None and counts.finished > counts.total:
         rows.append(("", Text("The server reports more finished requests than the total.", style="italic")))
-    if eta is not None and batch.status == "in_progress":
-        rows.extend(pace(eta, now, styles))
     return _labelled(rows)
 
 
@@ -146,8 +147,13 @@ def cost(estimate: Cost | None) -> list[Row] | None:
     token_width = max((len(f"{part.tokens:,}") for part in estimate.parts), default=0)
     rows = [(part.label, Text(f"{part.tokens:>{token_width},} tokens  {money(part.cost)}")) for part in estimate.parts]
     rows.append(("Total", Text(money(estimate.total), style="bold")))
-    basis = "at the price list's batch prices" if estimate.batch_prices else "at batch prices: half the listed price"
-    rows.append(("", Text(f"an estimate {basis}", style="dim")))
+    if estimate.basis:
+        rows.append(("", Text(estimate.basis, style="dim")))
+    else:
+        basis = (
+            "at the price list's batch prices" if estimate.batch_prices else "at batch prices: half the listed price"
+        )
+        rows.append(("", Text(f"an estimate {basis}", style="dim")))
     return _labelled(rows)
 
 
