@@ -69,6 +69,7 @@ class Settings:
             project=self.project,
             auth_header="api-key" if self.azure else "bearer",
             api_version=self.api_version,
+            read_only=self.read_only,
         )
 
     def index_path(self) -> Path:

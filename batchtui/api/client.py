@@ -61,6 +61,8 @@ class ClientConfig:
     api_version: str | None = None
     timeouts: Timeouts = field(default_factory=Timeouts)
     retry: RetryPolicy = field(default_factory=RetryPolicy)
+    # Only GET leaves the client: the screen dims what would change the account, and this holds even if it did not.
+    read_only: bool = False
 
     def auth_headers(self) -> dict[str, str]:
         headers: dict[str, str] = {}
@@ -108,6 +110,7 @@ class BatchClient:
             retry=config.retry,
             redact=self._redact,
             sleep=self._sleep,
+            read_only=config.read_only,
         )
 
     def background(self) -> BatchClient:

@@ -68,6 +68,10 @@ class AmbiguousCreateError(BatchAPIError):
         self.input_file_id = input_file_id
 
 
+class ReadOnlyError(BatchAPIError):
+    """A request that would change the account, asked of a client in read-only mode: never sent."""
+
+
 class RedirectRefusedError(BatchAPIError):
     """The server redirected somewhere the API key must not be sent."""
 

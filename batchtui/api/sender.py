@@ -12,7 +12,7 @@ from urllib.parse import urljoin
 
 import httpx
 
-from batchtui.api.errors import APIConnectionError, APITimeoutError
+from batchtui.api.errors import APIConnectionError, APITimeoutError, ReadOnlyError
 from batchtui.api.redaction import Redactor
 from batchtui.api.redirects import MAX_REDIRECTS, origin_of, redirected_request
 from batchtui.api.response_parsing import status_error
@@ -41,6 +41,7 @@ class Sender:
         retry: RetryPolicy,
         redact: Redactor,
         sleep: Callable[[float], Awaitable[None]],
+        read_only: bool = False,
     ) -> None:
         self.on_retry: Callable[[RetryNotice], None] | None = None
         self._http = http
@@ -51,6 +52,7 @@ class Sender:
         self._retry = retry
         self._redact = redact
         self._sleep = sleep
+        self._read_only = read_only
 
     async def send(
         self,
@@ -65,6 +67,8 @@ class Sender:
         files: Any = None,
     ) -> httpx.Response:
         """The first answer below 400; a typed error once retries are spent or not allowed."""
+        if self._read_only and method.upper() != "GET":
+            raise ReadOnlyError(f"read-only: batchtui sends no {method.upper()} request in read-only mode")
         url = urljoin(self._base, path)
         query = dict(params or {})
         if self._api_version:

@@ -11,7 +11,7 @@ import respx
 
 from batchtui import __version__
 from batchtui.api.client import BatchClient, ClientConfig
-from batchtui.api.errors import APIConnectionError, APITimeoutError, NotFoundError
+from batchtui.api.errors import APIConnectionError, APITimeoutError, NotFoundError, ReadOnlyError
 from batchtui.api.retry import RetryPolicy
 from tests.api.factories import BASE, Recorder, make_client
 from tests.support.batches import batch_json, page_json
@@ -296,3 +296,22 @@ def test_saved_files_get_the_usual_permissions(tmp_path):
     finally:
         os.umask(old)
     assert dest.stat().st_mode & 0o777 == 0o644
+
+
+async def test_a_read_only_client_sends_only_gets_and_refuses_the_rest_before_the_network():
+    seen: list[str] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        seen.append(request.method)
+        return httpx.Response(200, json={"object": "list", "data": [], "has_more": False})
+
+    config = ClientConfig(api_key="sk-read-only-test", base_url="http://fake.test/v1", read_only=True)
+    async with BatchClient(config, transport=httpx.MockTransport(handle)) as client:
+        await client.list_batches()
+        for attempt in (
+            client.cancel_batch("batch_1"),
+            client.create_batch("file-1", "/v1/chat/completions"),
+        ):
+            with pytest.raises(ReadOnlyError, match="read-only"):
+                await attempt
+    assert seen == ["GET"]

@@ -2,31 +2,25 @@
 
 from __future__ import annotations
 
-import pytest
-
+from batchtui.config import Settings
 from batchtui.ui.screens.batches import BatchesScreen
 from tests.e2e.support import KEY, notifications, select
 from tests.support.apps import build_app
 from tests.support.waiting import settle
 
 
-@pytest.fixture
-def read_only(monkeypatch):
-    """The main screen made read-only (the app passes settings.read_only in production)."""
-
-    class ReadOnly(BatchesScreen):
-        def __init__(self, *args, **kwargs) -> None:
-            super().__init__(*args, **(kwargs | {"read_only": True}))
-
-    monkeypatch.setattr("batchtui.ui.app.BatchesScreen", ReadOnly)
+def read_only_app(simulator, clock):
+    """Read-only as the user sets it (--read-only, or read_only = true in a profile): through the settings."""
+    settings = Settings(api_key=KEY, base_url=simulator.base_url, page_size=100, refresh_seconds=3600.0, read_only=True)
+    return build_app(settings=settings, clock=clock)
 
 
 def posts(simulator) -> list[str]:
     return [r.path for r in simulator.requests if r.method != "GET"]
 
 
-async def test_no_key_sends_a_post_and_each_refused_one_says_read_only(simulator, clock, read_only, tmp_path):
-    app = build_app(base_url=simulator.base_url, key=KEY, clock=clock, page_size=100)
+async def test_no_key_sends_a_post_and_each_refused_one_says_read_only(simulator, clock, tmp_path):
+    app = read_only_app(simulator, clock)
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(app, pilot)
         screen = app.screen
@@ -65,8 +59,8 @@ async def test_no_key_sends_a_post_and_each_refused_one_says_read_only(simulator
         )
 
 
-async def test_the_read_only_reason_follows_a_remapped_key(simulator, clock, read_only):
-    app = build_app(base_url=simulator.base_url, key=KEY, clock=clock, page_size=100)
+async def test_the_read_only_reason_follows_a_remapped_key(simulator, clock):
+    app = read_only_app(simulator, clock)
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(app, pilot)
         app.set_keymap({"cancel_batch": "x", "create_batch": "ctrl+n"})
