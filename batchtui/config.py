@@ -133,9 +133,17 @@ def validate_base_url(
         )
     problem = _base_url_problem(value)
     if problem:
+        if _could_be_a_key(value):
+            raise ConfigError(f"{source} {problem} (what it holds is not shown: it looks like a key, not a URL).")
         # The reason can quote the host, and a key pasted into the wrong variable can be the host.
         raise ConfigError(_redacted(f"{source} {problem}: {_shown_url(value, secrets)}.", secrets))
     return value
+
+
+def _could_be_a_key(value: str) -> bool:
+    """A key pasted where the URL goes: OpenAI's start with sk-, and a host or URL has a dot, a slash or a colon."""
+    text = value.strip()
+    return text.startswith("sk-") or (len(text) >= 20 and not any(mark in text for mark in "./:"))
 
 
 def _base_url_problem(value: str) -> str | None:

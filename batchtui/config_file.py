@@ -225,7 +225,23 @@ def _toml_error(path: Path, error: tomllib.TOMLDecodeError) -> ConfigFileError:
         return ConfigFileError(
             f"{path} line {line}, column {place.group(2)}: this is not valid TOML ({reason}).", path, line
         )
+    if "end of document" in message:
+        # Something opened near the end (a [ or a quote) was never closed: the place is the file's last line.
+        last = _last_line(path)
+        if last is not None:
+            reason = reason.replace(" (at end of document)", "")
+            return ConfigFileError(
+                f"{path} line {last}: this is not valid TOML ({reason}, at the end of the file).", path, last
+            )
     return ConfigFileError(f"{path}: this is not valid TOML ({reason}).", path)
+
+
+def _last_line(path: Path) -> int | None:
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+    return max((number for number, line in enumerate(lines, 1) if line.strip()), default=None)
 
 
 def _checked(config: ConfigFile, data: dict[str, Any], *, mode: int) -> ConfigFile:

@@ -348,3 +348,12 @@ def test_each_profile_has_its_own_index_and_no_profile_keeps_the_old_one() -> No
     work, home = (Settings(base_url="https://same.example/v1", profile=name) for name in ("work", "home"))
     assert len({plain.index_path(), work.index_path(), home.index_path()}) == 3
     assert work.index_path() == Settings(base_url="https://same.example/v1", profile="work").index_path()
+
+
+@pytest.mark.parametrize("pasted", ["sk-review-1234567890abcdef", "0123456789abcdef0123456789abcdef"])
+def test_a_key_pasted_where_the_base_url_goes_is_not_quoted_back(pasted):
+    with pytest.raises(ConfigError) as caught:
+        validate_base_url(pasted, "OPENAI_BASE_URL")
+    message = str(caught.value)
+    assert pasted not in message and pasted[:8] not in message
+    assert "must start with http:// or https://" in message and "looks like a key" in message

@@ -206,6 +206,7 @@ def test_the_demo_without_a_file(launched: list) -> None:
 MISTAKES = [
     ("refresh = \n", [], "line 1, column 11: this is not valid TOML (invalid value)."),
     ('[profiles.work\nbase_url = "x"\n', [], "line 1, column 15: this is not valid TOML"),
+    ("refresh = 5\nids = [1, 2\n", [], "line 2: this is not valid TOML (unclosed array, at the end of the file)."),
     ('colour = "red"\n', [], "line 1: colour is not a setting batchtui knows; expected one of: refresh, page_size"),
     ("refesh = 5\n", [], "line 1: refesh is not a setting batchtui knows; did you mean refresh?"),
     (
