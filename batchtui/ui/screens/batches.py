@@ -35,13 +35,14 @@ from batchtui.ui.batch_list import keys as list_keys
 from batchtui.ui.batch_list.availability import availability, web_problem, why_unavailable
 from batchtui.ui.batch_list.cancel_flows import CancelFlows
 from batchtui.ui.batch_list.glance_bar import glance_texts
+from batchtui.ui.batch_list.index_sync import IndexSync
 from batchtui.ui.batch_list.save_marked_outputs import SaveMarkedOutputs
 from batchtui.ui.batch_list.status_texts import status_texts
 from batchtui.ui.batch_list.web_dashboard import dashboard_url, opened_markup
 from batchtui.ui.batch_rules import can_retry
 from batchtui.ui.dialogs.error_details import ErrorDetails
 from batchtui.ui.formatting import clean
-from batchtui.ui.history import History, visible_request
+from batchtui.ui.history import History
 from batchtui.ui.index_view import IndexView
 from batchtui.ui.insight_feed import InsightFeed
 from batchtui.ui.keys import key_names
@@ -94,7 +95,12 @@ class BatchesScreen(Screen[None]):
         self.server_label = server_label
         self.key_hint = key_hint
         self.history = history
-        self._sleep = sleep
+        # The index kept current behind the list (None without one).
+        self.index_sync = (
+            None
+            if history is None
+            else IndexSync(history, client, clock, page_size=page_size, refresh_seconds=refresh_seconds, sleep=sleep)
+        )
         self.read_only = read_only
         self.notify_finished = notify
         # ETA, stuck and cost of the rows on screen, worked out after each load; the account's summary line.
@@ -127,10 +133,6 @@ class BatchesScreen(Screen[None]):
         self._detail_pending = False
         self._suspended = False
         self._load_generation = 0
-        self._history_woken = asyncio.Event()
-        self._history_problem_told = False
-        self._cycle_running = False
-        self._walking = False
 
     # Layout
 
@@ -541,48 +543,25 @@ class BatchesScreen(Screen[None]):
         self._update_bindings()
         self._render_status()
         self.update_summary()
-        if history.available and self.pager.page is not None and not self._cycle_running:
+        if self.index_sync is not None and self.index_sync.ready and self.pager.page is not None:
             # The server answered before the index opened: index that page now, not a refresh later.
             self.sync_cycle(self.pager.current(), self.pager.page)
 
     @work(group="history-walk")
     async def walk_history(self) -> None:
-        assert self.history is not None
-        await self.history.walk(
-            self.client.background(),
-            self.clock,
-            sleep=self._sleep,
-            wake=self._history_woken,
-            changed=self._history_changed,
-        )
+        assert self.index_sync is not None
+        await self.index_sync.walk(changed=self._history_changed)
 
     def _after_visible_load(self, request: PageRequest, page: BatchPage) -> None:
         self.cached_at = None
-        if self.history is not None and self.history.available and not self._cycle_running:
+        if self.index_sync is not None and self.index_sync.ready:
             self.sync_cycle(request, page)
 
     @work(group="history-cycle")
     async def sync_cycle(self, request: PageRequest, page: BatchPage) -> None:
         """After each refresh: index the page, then bring active batches off the page up to date."""
-        assert self.history is not None
-        self._cycle_running = True
-        try:
-            now = self.clock.now()
-            await self.history.record_page(visible_request(request.cursor, self.page_size), page, seen_at=now)
-            if not self._walking:
-                # Only once page 1 is in: the walk then goes on below it instead of asking for the top again.
-                self._walking = True
-                self.walk_history()
-            self._history_woken.set()
-            refreshed = await self.history.refresh_active(
-                self.client.background(),
-                visible_ids={batch.id for batch in page.data},
-                now=now,
-                interval=self.refresh_seconds,
-            )
-            self._received(refreshed.batches)
-        finally:
-            self._cycle_running = False
+        assert self.index_sync is not None
+        await self.index_sync.cycle(request, page, start_walk=self.walk_history, received=self._received)
         self._history_changed()
 
     def _history_changed(self) -> None:
@@ -593,16 +572,13 @@ class BatchesScreen(Screen[None]):
         self._render_status()
 
     def _tell_history(self) -> None:
-        """The index's trouble, said once each."""
-        history = self.history
-        if history is None:
+        if self.index_sync is None:
             return
-        if history.note:
-            toasts.tell(self, history.note, timeout=8)
-            history.note = None
-        if history.problem and not self._history_problem_told:
-            self._history_problem_told = True
-            toasts.tell(self, history.problem, severity="warning", timeout=8)
+        note, problem = self.index_sync.untold()
+        if note:
+            toasts.tell(self, note, timeout=8)
+        if problem:
+            toasts.tell(self, problem, severity="warning", timeout=8)
             self._update_bindings()
 
     def action_search(self) -> None:
