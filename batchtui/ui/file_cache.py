@@ -8,6 +8,7 @@ arrived, so a `<file_id>.jsonl` is whole, even with two processes downloading it
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import time
@@ -15,7 +16,7 @@ from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
 
-from batchtui.api.client import BatchClient
+from batchtui.api.client import BatchClient, ClientConfig
 from batchtui.api.downloads import TEMPORARY_SUFFIX
 from batchtui.paths import cache_dir
 
@@ -31,8 +32,14 @@ def safe_name(file_id: str) -> str:
     return name or "file"
 
 
-def cached_file(file_id: str) -> Path:
-    return cache_dir() / f"{safe_name(file_id)}.jsonl"
+def account_folder(config: ClientConfig) -> str:
+    """One folder per account (base URL, organization, project; never the key): a gateway's file-1 is not another's."""
+    account = "\n".join((config.base_url.rstrip("/"), config.organization or "", config.project or ""))
+    return hashlib.sha256(account.encode()).hexdigest()[:16]
+
+
+def cached_file(config: ClientConfig, file_id: str) -> Path:
+    return cache_dir() / "files" / account_folder(config) / f"{safe_name(file_id)}.jsonl"
 
 
 def retry_draft(batch_id: str) -> Path:
@@ -51,7 +58,7 @@ async def ensure_cached(
 
     Raises what `download_file` raises: APIStatusError (404 when the file is gone), BatchAPIError, OSError.
     """
-    path = cached_file(file_id)
+    path = cached_file(client.config, file_id)
     remove_stale_downloads(path.parent)
     if is_complete(path):
         return path, True

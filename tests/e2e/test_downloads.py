@@ -32,7 +32,8 @@ def cache_dir(tmp_path, monkeypatch):
 
 
 def files_in(folder) -> list[str]:
-    return sorted(os.listdir(folder)) if folder.exists() else []
+    """Every file under the cache (each account's downloads have a folder of their own), by name."""
+    return sorted(path.name for path in folder.rglob("*") if path.is_file()) if folder.exists() else []
 
 
 @pytest.mark.parametrize("framing", ["no-length", "content-length"])
@@ -69,7 +70,7 @@ async def test_a_body_cut_by_a_closed_connection_is_an_error_and_r_downloads_it_
             ]
         assert server.content_requests() == 2
         assert server.requests.count(f"GET /v1/files/{BATCH['output_file_id']}") == (2 if framing == "no-length" else 0)
-    assert cached_file(BATCH["output_file_id"]).read_bytes() == CONTENT
+    assert cached_file(app.client.config, BATCH["output_file_id"]).read_bytes() == CONTENT
     assert files_in(cache_dir) == [f"{BATCH['output_file_id']}.jsonl"]
 
 
@@ -96,24 +97,38 @@ async def test_two_downloads_of_the_same_file_at_once_both_end_whole(cache_dir):
                 ensure_cached(first, file_id, progress("first")), ensure_cached(second, file_id, progress("second"))
             )
         assert server.content_requests() == 2
-    assert results == [(cached_file(file_id), False), (cached_file(file_id), False)]
-    assert cached_file(file_id).read_bytes() == CONTENT
+    path = cached_file(first.config, file_id)
+    assert results == [(path, False), (path, False)]
+    assert path.read_bytes() == CONTENT
     assert files_in(cache_dir) == [f"{file_id}.jsonl"]
 
 
 async def test_temporary_files_a_killed_process_left_are_removed_after_an_hour(cache_dir):
     file_id = BATCH["output_file_id"]
-    cache_dir.mkdir()
     two_hours_ago = time.time() - 7_200
     stale = {".other.jsonl.k1lled.part", "older-version.jsonl.part"}
     kept = {".other.jsonl.l1ve.part", "finished.jsonl"}  # a download still writing; a whole file
-    for name in stale | kept:
-        (cache_dir / name).write_bytes(b"{}\n")
-    for name in stale | {"finished.jsonl"}:
-        os.utime(cache_dir / name, (two_hours_ago, two_hours_ago))
     async with (
         FileServer(BATCH, CONTENT) as server,
         BatchClient(ClientConfig(api_key=KEY, base_url=server.base_url)) as client,
     ):
+        folder = cached_file(client.config, file_id).parent
+        folder.mkdir(parents=True)
+        for name in stale | kept:
+            (folder / name).write_bytes(b"{}\n")
+        for name in stale | {"finished.jsonl"}:
+            os.utime(folder / name, (two_hours_ago, two_hours_ago))
         await ensure_cached(client, file_id)
     assert files_in(cache_dir) == sorted(kept | {f"{file_id}.jsonl"})
+
+
+def test_each_account_keeps_its_downloads_apart():
+    # Gateways number their files: another server's file-1 is another file.
+    here = ClientConfig(api_key=KEY, base_url="http://127.0.0.1:4000/v1")
+    there = ClientConfig(api_key=KEY, base_url="http://127.0.0.1:4001/v1")
+    other_project = ClientConfig(api_key=KEY, base_url="http://127.0.0.1:4000/v1", project="proj_b")
+    paths = {cached_file(config, "file-1") for config in (here, there, other_project)}
+    assert len(paths) == 3
+    assert cached_file(ClientConfig(api_key="sk-another-key", base_url=here.base_url), "file-1") == cached_file(
+        here, "file-1"
+    )

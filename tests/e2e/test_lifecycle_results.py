@@ -8,6 +8,7 @@ import pytest
 from textual.widgets import Input
 
 from batchtui.ui.dialogs.save_file import ConfirmOverwrite, SaveFileScreen
+from batchtui.ui.file_cache import cached_file
 from batchtui.ui.screens.results import ResultsScreen
 from batchtui.ui.widgets.result_table import ResultTable
 from tests.e2e.support import KEY, content_requests, file_bytes, file_lines, notifications, select
@@ -52,7 +53,8 @@ async def test_the_output_file_lists_every_result_and_filters(simulator, clock, 
         table = screen.query_one(ResultTable)
         assert [row.custom_id for row in table.rows] == [line["custom_id"] for line in expected]
         assert all(row.status_code == 200 for row in table.rows)
-        assert (cache_dir / f"{batch['output_file_id']}.jsonl").is_file()
+        assert cached_file(app.client.config, batch["output_file_id"]).is_file()
+        assert cached_file(app.client.config, batch["output_file_id"]).is_relative_to(cache_dir)
 
         wanted = expected[len(expected) // 2]["custom_id"]
         await pilot.press("slash")

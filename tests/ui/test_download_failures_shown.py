@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from batchtui.api.client import ClientConfig
+from batchtui.ui.file_cache import cached_file
 from batchtui.ui.screens.recovery import RecoveryScreen
 from batchtui.ui.screens.results import ResultsScreen
-from tests.support.apps import build_app
+from tests.support.apps import FAKE_URL, build_app
 from tests.support.batches import numbered_batch
 from tests.support.files import jsonl, result_line
+from tests.support.keys import FAKE_KEY
 from tests.support.rendering import widget_text
 from tests.support.waiting import settle, wait_until
 from tests.ui.lifecycle_fakes import LifecycleAPI
@@ -57,5 +60,10 @@ async def test_a_cache_that_cannot_be_written(cache):
     cache.write_text("a file where the cache folder should be")
     results = await failure_on("o", ResultsScreen, "#results-notice", overloaded=False)
     retry = await failure_on("R", RecoveryScreen, "#recovery-report", overloaded=False)
-    assert results.startswith(f"Could not write the output file to the cache at {cache}/file-out.jsonl File exists")
-    assert retry == f"Could not write the input file to the cache at {cache}/file-in.jsonl: File exists"
+    # The account's own folder sits under the cache folder, which a file now stands in the place of.
+    folder = cached_file(ClientConfig(api_key=FAKE_KEY, base_url=FAKE_URL), "x").parent
+    assert folder.is_relative_to(cache)
+    assert results.startswith(
+        f"Could not write the output file to the cache at {folder}/file-out.jsonl Not a directory"
+    )
+    assert retry == f"Could not write the input file to the cache at {folder}/file-in.jsonl: Not a directory"

@@ -503,8 +503,11 @@ class BatchesScreen(Screen[None]):
         self._show_summary()
 
     def _show_summary(self) -> None:
+        bar = self.query("#glance-bar")
+        if not bar:  # the screen is being torn down (a profile switch, quitting) while the summary was read
+            return
         summary, total = glance_texts(self.account_summary, self.shown, self.insights)
-        self.query_one("#glance-bar").display = bool(summary or total)
+        bar.first().display = bool(summary or total)
         self.query_one(SummaryLine).show(summary)
         self.query_one("#view-total", Static).update(total)
 

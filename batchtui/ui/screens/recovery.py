@@ -128,7 +128,7 @@ class RecoveryScreen(ModalScreen[Batch | None]):
             try:
                 found[kind], _ = await ensure_cached(self.client, file_id, progress.show)
             except (BatchAPIError, OSError) as error:
-                failure = download_failure(kind, file_id, error, cached_file(file_id))
+                failure = download_failure(kind, file_id, error, cached_file(self.client.config, file_id))
                 if failure.gone and kind == "error":
                     self.notes.append(f"{failure.sentence()}: its requests are counted as 'no result'.")
                     continue

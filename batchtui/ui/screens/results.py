@@ -105,7 +105,7 @@ class ResultsScreen(Screen[None]):
         file_id = batch.output_file_id if kind == "output" else batch.error_file_id
         assert file_id, "opened without a file: the caller checks first"
         self.file_id: str = file_id
-        self.path = cached_file(file_id)
+        self.path = cached_file(client.config, file_id)
         self.indexed: Indexed | None = None
         self.rows: list[ResultLine] = []
         self.filter_text = ""
