@@ -3,7 +3,8 @@ into a desktop notification. No Textual here; the main screen writes what these 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import os
+from collections.abc import Iterable, Mapping, Sequence
 
 from batchtui.api import statuses
 from batchtui.api.models import Batch
@@ -55,7 +56,35 @@ def notification_text(text: str) -> str:
     return truncate(clean(text), MAX_NOTIFICATION_CELLS).replace(";", ",")
 
 
-def desktop_notification(text: str) -> str:
-    """OSC 777 (urxvt, foot, WezTerm, Ghostty), OSC 9 (iTerm2, Windows Terminal, kitty), then the bell."""
+def osc_protocol(environ: Mapping[str, str]) -> str:
+    """Which one sequence this terminal turns into a desktop notification: "777" or "9".
+
+    Sending both made terminals that know both (WezTerm, Ghostty) show two bubbles. OSC 777 is what
+    VTE terminals (GNOME Terminal, Tilix), foot and urxvt understand; OSC 9 everyone else who has one
+    (iTerm2, WezTerm, Ghostty, kitty, Windows Terminal, ConEmu).
+    """
+    term = environ.get("TERM", "")
+    if environ.get("VTE_VERSION") or term.startswith(("foot", "rxvt")):
+        return "777"
+    return "9"
+
+
+def desktop_notification(text: str, environ: Mapping[str, str] | None = None) -> str:
+    """The desktop notification this terminal understands, then the bell; inside tmux, passed through it."""
+    environ = os.environ if environ is None else environ
     body = notification_text(text)
-    return f"\x1b]777;notify;{APP_NAME};{body}\x1b\\" + f"\x1b]9;{body}\x1b\\" + BELL
+    osc = f"777;notify;{APP_NAME};{body}" if osc_protocol(environ) == "777" else f"9;{body}"
+    sequence = f"\x1b]{osc}\x1b\\"
+    if environ.get("TMUX"):
+        # tmux keeps OSC sequences to itself; wrapped like this it hands them on (with allow-passthrough on).
+        sequence = "\x1bPtmux;" + sequence.replace("\x1b", "\x1b\x1b") + "\x1b\\"
+    return sequence + BELL
+
+
+def finished_summary(batches: Sequence[Batch]) -> str:
+    """One notice for what ended in one refresh: a bulk cancel of twelve rings once, not twelve times."""
+    if len(batches) == 1:
+        return finished_text(batches[0])
+    shown = ", ".join(f"{clean(batch.id)} {clean(batch.status)}" for batch in batches[:3])
+    more = f" and {len(batches) - 3} more" if len(batches) > 3 else ""
+    return f"{len(batches)} batches finished: {shown}{more}"

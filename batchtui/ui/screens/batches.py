@@ -47,7 +47,7 @@ from batchtui.ui.index_view import IndexView
 from batchtui.ui.insight_feed import InsightFeed
 from batchtui.ui.keys import key_names
 from batchtui.ui.marks import Marks
-from batchtui.ui.notifications import TransitionWatch, desktop_notification, finished_text
+from batchtui.ui.notifications import TransitionWatch, desktop_notification, finished_summary
 from batchtui.ui.pager import FIRST_PAGE, Pager, PageRequest
 from batchtui.ui.screen_work import while_open
 from batchtui.ui.text.notices import LOADING, empty_text, failure_text, key_rejected_text, no_match_text
@@ -518,10 +518,12 @@ class BatchesScreen(Screen[None]):
         finished = self.watch.see(batches)
         if not self.notify_finished:
             return
-        for batch in finished:
-            text = finished_text(batch)
-            self.tell(text, severity="warning" if batch.status != "completed" else "information", timeout=10)
-            self._write_to_terminal(desktop_notification(text))
+        if not finished:
+            return
+        text = finished_summary(finished)
+        all_completed = all(batch.status == "completed" for batch in finished)
+        self.tell(text, severity="information" if all_completed else "warning", timeout=10)
+        self._write_to_terminal(desktop_notification(text))
 
     def _write_to_terminal(self, sequence: str) -> None:
         """Bytes for the terminal itself. Textual has no public writer (App.bell() is the only one, and it is
