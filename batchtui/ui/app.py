@@ -312,6 +312,7 @@ class BatchApp(App):
                 BatchesScreen.BINDINGS,
                 keymap,
                 extra=BatchesScreen.table_keys(self, keymap),
+                also=BatchesScreen.HELP_ONLY,
             ),
             key_group(self, "Everywhere", self.BINDINGS, keymap, also={"quit_now"}),
             *(

@@ -25,7 +25,7 @@ BINDINGS: list[BindingType] = [
         "toggle_mark",
         "Mark",
         id="toggle_mark",
-        tooltip="Mark or unmark the selected batch (c then cancels the marked, d saves their outputs)",
+        tooltip="Mark or unmark the selected batch (cancel and save outputs then act on every marked one)",
     ),
     Binding("u", "clear_marks", "Unmark", id="clear_marks", tooltip="Clear every mark"),
     Binding(
@@ -51,7 +51,7 @@ BINDINGS: list[BindingType] = [
         id="cycle_sort",
         tooltip="Sort the search results: created, status, progress, model",
     ),
-    Binding("y", "copy_id", "Copy id", id="copy_id", tooltip="Copy the selected batch id to the clipboard"),
+    Binding("y", "copy_id", "Copy id", id="copy_id", show=False, tooltip="Copy the selected batch id to the clipboard"),
     Binding("E", "show_error", "Error details", id="show_error", tooltip="Show the last error in full"),
     Binding(
         "N",
@@ -86,6 +86,7 @@ BINDINGS: list[BindingType] = [
         "open_web",
         "Web",
         id="open_web",
+        show=False,
         tooltip="Open the selected batch in the OpenAI web dashboard (api.openai.com only)",
     ),
     # Reached only when the binding above is dimmed: say why instead of doing nothing.
@@ -121,3 +122,8 @@ def table_keys(app: App[object], keymap: Mapping[str, str]) -> list[tuple[str, s
         ("Enter", "Read the selected batch in the detail pane (↑ ↓ scroll it)"),
         (key_label(app, back, keymap), "Back to the batch list"),
     ]
+
+
+# Kept out of the footer, which has room for a dozen keys at 140 columns (a profile key and the palette's
+# hint included), but listed in help and the palette like the rest.
+HELP_ONLY = frozenset({"copy_id", "open_web"})

@@ -63,6 +63,7 @@ from batchtui.ui.widgets.summary_line import SummaryLine
 class BatchesScreen(Screen[None]):
     BINDING_GROUP_TITLE = list_keys.BINDING_GROUP_TITLE
     BINDINGS = list_keys.BINDINGS
+    HELP_ONLY = list_keys.HELP_ONLY
     FALLBACKS: ClassVar[dict[str, str]] = list_keys.FALLBACKS
 
     @classmethod
