@@ -14,7 +14,7 @@ from batchtui.glance.cost import cost_of_usage
 from batchtui.glance.text import money
 from batchtui.store.summary import AccountCounts
 
-SECTIONS = "   ·   "
+SECTIONS = " │ "  # the sections apart from the items inside them, in the fewest cells
 ITEMS = " · "
 
 
@@ -41,8 +41,8 @@ def day_cost(counts: AccountCounts) -> DayCost:
 
 
 def summary_text(counts: AccountCounts, cost: DayCost | None = None) -> str:
-    """'2 validating · 5 in progress · 1 finalizing · 0 cancelling   ·   41,200 requests done, 18,800 to run
-    ·   today: 12 completed, 1 failed, ~$14.20'; without `cost` (not estimated yet) the amount is left out."""
+    """'2 validating · 5 in progress · 1 finalizing · 0 cancelling │ 41,200 requests done, 18,800 to run
+    │ today: 12 completed, 1 failed, ~$14.20'; without `cost` (not estimated yet) the amount is left out."""
     return SECTIONS.join([*_running(counts), _today(counts, cost)])
 
 

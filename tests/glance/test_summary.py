@@ -22,26 +22,26 @@ BUSY = AccountCounts(
 
 def test_the_line_in_full() -> None:
     assert summary_text(BUSY, DayCost(total=Decimal("14.2"), priced=12, not_priced=0)) == (
-        "2 validating · 5 in progress · 1 finalizing · 0 cancelling   ·   41,200 requests done, 18,800 to run"
-        "   ·   today: 12 completed, 1 failed, ~$14.20"
+        "2 validating · 5 in progress · 1 finalizing · 0 cancelling │ 41,200 requests done, 18,800 to run"
+        " │ today: 12 completed, 1 failed, ~$14.20"
     )
 
 
 def test_before_the_cost_is_estimated_the_amount_is_left_out() -> None:
-    assert summary_text(BUSY).endswith("   ·   today: 12 completed, 1 failed")
+    assert summary_text(BUSY).endswith(" │ today: 12 completed, 1 failed")
 
 
 def test_zero_counts_keep_their_place_while_anything_runs() -> None:
     quiet = AccountCounts(in_progress=1, requests_done=0, requests_to_run=10)
     assert summary_text(quiet) == (
-        "0 validating · 1 in progress · 0 finalizing · 0 cancelling   ·   0 requests done, 10 to run"
-        "   ·   today: 0 completed, 0 failed"
+        "0 validating · 1 in progress · 0 finalizing · 0 cancelling │ 0 requests done, 10 to run"
+        " │ today: 0 completed, 0 failed"
     )
 
 
 def test_nothing_running() -> None:
     assert summary_text(AccountCounts(completed_today=3), DayCost(Decimal("0.004"), 3, 0)) == (
-        "nothing running   ·   today: 3 completed, 0 failed, ~<$0.01"
+        "nothing running │ today: 3 completed, 0 failed, ~<$0.01"
     )
 
 

@@ -1,19 +1,22 @@
 """The main screen's status line put together: where you are (the page, or the search's matches, the marks,
-a bulk action under way, the history walk) and how fresh the data is."""
+a bulk action under way, the history walk, what the rows on screen cost) and how fresh the data is."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Protocol
 
 from rich.text import Text
 
+from batchtui.glance.text import view_total
 from batchtui.ui.text.status_line import FetchStatus, fetch_info, index_info, page_info
 
 if TYPE_CHECKING:
     from batchtui.api.client import BatchClient
     from batchtui.api.errors import BatchAPIError
+    from batchtui.api.models import Batch
     from batchtui.api.sender import RetryNotice
+    from batchtui.glance.insight import Insight
     from batchtui.ui.history import History
     from batchtui.ui.index_view import IndexView
     from batchtui.ui.marks import Marks
@@ -38,6 +41,8 @@ class StatusState(Protocol):
     error: BatchAPIError | None
     retry_notice: RetryNotice | None
     retry_at: float | None
+    shown: Sequence[Batch]
+    insights: Mapping[str, Insight]
 
 
 def status_texts(state: StatusState, now: float, keys: Mapping[str, str]) -> tuple[Text, Text]:
@@ -60,4 +65,7 @@ def status_texts(state: StatusState, now: float, keys: Mapping[str, str]) -> tup
         where = index_info(state.view, history_complete=complete, marked=marked, activity=state.activity)
     else:
         where = page_info(state.pager, state.page_size, keys, history, marked=marked, activity=state.activity)
+    if state.shown and state.insights:
+        where.append(" · ", style="dim")
+        where.append(view_total(state.shown, state.insights))
     return where, fetch_info(status, now, keys)

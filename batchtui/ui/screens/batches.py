@@ -16,7 +16,6 @@ from urllib.parse import urlsplit
 from rich.text import Text
 from textual import on, work
 from textual.app import App, ComposeResult
-from textual.containers import Horizontal
 from textual.events import ScreenResume, ScreenSuspend
 from textual.screen import Screen
 from textual.timer import Timer
@@ -34,7 +33,6 @@ from batchtui.ui import toasts
 from batchtui.ui.batch_list import keys as list_keys
 from batchtui.ui.batch_list.availability import availability, web_problem, why_unavailable
 from batchtui.ui.batch_list.cancel_flows import CancelFlows
-from batchtui.ui.batch_list.glance_bar import glance_texts
 from batchtui.ui.batch_list.index_sync import IndexSync
 from batchtui.ui.batch_list.save_marked_outputs import SaveMarkedOutputs
 from batchtui.ui.batch_list.status_texts import status_texts
@@ -142,9 +140,7 @@ class BatchesScreen(Screen[None]):
         title.append("  ·  ")
         title.append(clean(self.server_label))
         yield Static(title, id="title-bar")
-        with Horizontal(id="glance-bar"):
-            yield SummaryLine(id="summary-line")
-            yield Static(id="view-total", markup=False)
+        yield SummaryLine(id="summary-line")
         yield SearchBar(id="search-bar")
         yield BatchTable(id="batch-table")
         yield Static(id="notice")
@@ -504,13 +500,13 @@ class BatchesScreen(Screen[None]):
         self._show_summary()
 
     def _show_summary(self) -> None:
-        bar = self.query("#glance-bar")
-        if not bar:  # the screen is being torn down (a profile switch, quitting) while the summary was read
+        lines = self.query(SummaryLine)
+        if not lines:  # the screen is being torn down (a profile switch, quitting) while the summary was read
             return
-        summary, total = glance_texts(self.account_summary, self.shown, self.insights)
-        bar.first().display = bool(summary or total)
-        self.query_one(SummaryLine).show(summary)
-        self.query_one("#view-total", Static).update(total)
+        line = lines.first()
+        line.display = bool(self.account_summary)
+        line.show(self.account_summary or "")
+        self._render_status()  # it ends with what the rows on screen cost
 
     # Every batch the server sends passes here: marks remember it, and a batch seen finishing is announced.
 
