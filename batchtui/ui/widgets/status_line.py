@@ -15,11 +15,11 @@ class StatusLine(Horizontal):
 
     def show(self, page_info: Text, fetch_info: Text, *, problem: bool) -> None:
         # Called every second; an unchanged line is not redrawn, and a redraw never needs a layout pass
-        # unless page-info (width: auto) changed width.
+        # unless fetch-info (width: auto) changed width.
         page = self.query_one("#page-info", Static)
         if page_info != page.content:
-            page.update(page_info, layout=page_info.cell_len != getattr(page.content, "cell_len", None))
+            page.update(page_info, layout=False)
         fetch = self.query_one("#fetch-info", Static)
         if fetch_info != fetch.content:
-            fetch.update(fetch_info, layout=False)
+            fetch.update(fetch_info, layout=fetch_info.cell_len != getattr(fetch.content, "cell_len", None))
         self.set_class(problem, "-problem")
