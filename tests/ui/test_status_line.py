@@ -37,5 +37,7 @@ async def test_an_unchanged_line_is_not_redrawn_and_a_changed_one_never_lays_out
         line.show(Text("Page 2"), Text("Updated 10:00:05 · next 10:00:10"), problem=True)
         assert updates[1:] == [("page-info", False)]  # same width: no layout either
         line.show(Text("Page 2 · last page"), Text("Updated 10:00:05 · next 10:00:10"), problem=True)
-        assert updates[2:] == [("page-info", True)]
+        assert updates[2:] == [("page-info", False)]  # it takes what the fetch leaves: its width never lays out
+        line.show(Text("Page 2 · last page"), Text("Refreshing… · updated 10:00:05"), problem=True)
+        assert updates[3:] == [("fetch-info", True)]
         assert line.has_class("-problem")
