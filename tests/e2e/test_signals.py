@@ -108,7 +108,7 @@ def test_sigterm_mid_download_leaves_no_partial_file(run_on_terminal, cache):
     terminal.write(DOWN * first_completed_row())
     terminal.wait_for_text("Completed", since=drawn)  # the detail pane's timeline: the batch is selected
     terminal.write(b"o")
-    terminal.read_until(lambda: list(cache.glob("*.part")), 20.0, "a partial download in the cache")
+    terminal.read_until(lambda: list(cache.rglob("*.part")), 20.0, "a partial download in the cache")
     os.kill(terminal.process.pid, signal.SIGTERM)
     assert terminal.wait_for_exit(EXIT_SECONDS) == 143
     assert_terminal_restored(terminal)

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
+from batchtui.api.client import ClientConfig
+from batchtui.ui.file_cache import cached_file
+from tests.support.apps import FAKE_URL
 from tests.support.batches import NOW
+from tests.support.keys import FAKE_KEY
 
 
 def file_json(file_id: str = "file-abc", **overrides: Any) -> dict[str, Any]:
@@ -41,3 +46,8 @@ def result_line(custom_id: str, status: int | None = 200, *, text: str = "fine",
 
 def jsonl(records: list[dict]) -> bytes:
     return "".join(json.dumps(record) + "\n" for record in records).encode()
+
+
+def fake_cached_file(file_id: str) -> Path:
+    """Where the app over the fake transport (build_app's defaults) caches a downloaded file."""
+    return cached_file(ClientConfig(api_key=FAKE_KEY, base_url=FAKE_URL), file_id)

@@ -24,7 +24,7 @@ from batchtui.ui.screens.results import ResultsScreen
 from batchtui.ui.widgets.step_progress import StepProgress
 from tests.support.apps import build_app
 from tests.support.batches import numbered_batch
-from tests.support.files import jsonl, result_line
+from tests.support.files import fake_cached_file, jsonl, result_line
 from tests.support.rendering import widget_text
 from tests.support.waiting import settle, wait_until
 from tests.ui.work_gates import HeldTransfersAPI, HeldWork, work_finished
@@ -126,7 +126,7 @@ def write_large_output(path) -> int:
 
 
 async def test_results_left_while_a_large_file_is_indexing(cache_dir):
-    size = write_large_output(cache_dir / "file-out.jsonl")
+    size = write_large_output(fake_cached_file("file-out"))
     app = build_app(transport=held_api().transport())
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)

@@ -121,6 +121,6 @@ async def test_quitting_mid_download_removes_the_partial_file(cache_dir):
     async with app.run_test() as pilot:
         await settle(app, pilot)
         await pilot.press("o")
-        await wait_until(pilot, lambda: isinstance(app.screen, ResultsScreen) and list(cache_dir.glob("*.part")))
+        await wait_until(pilot, lambda: isinstance(app.screen, ResultsScreen) and list(cache_dir.rglob("*.part")))
         await quit_with(pilot, "ctrl+c")
-    assert list(cache_dir.iterdir()) == []
+    assert [path for path in cache_dir.rglob("*") if path.is_file()] == []

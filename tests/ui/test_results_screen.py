@@ -21,7 +21,7 @@ from batchtui.ui.widgets.result_table import ResultTable
 from batchtui.ui.widgets.step_progress import StepProgress
 from tests.support.apps import build_app
 from tests.support.batches import numbered_batch
-from tests.support.files import jsonl, result_line
+from tests.support.files import fake_cached_file, jsonl, result_line
 from tests.support.rendering import widget_text
 from tests.support.waiting import settle, wait_until
 from tests.ui.lifecycle_fakes import LifecycleAPI
@@ -171,8 +171,9 @@ async def test_a_cached_file_is_not_downloaded_again(api, cache_dir):
     app = build_app(transport=api.transport())
     async with app.run_test(size=(130, 40)) as pilot:
         screen = await open_results(app, pilot)
-        assert (cache_dir / "file-out.jsonl").read_bytes() == OUTPUT
-        assert not list(cache_dir.glob("*.part"))
+        assert fake_cached_file("file-out").read_bytes() == OUTPUT
+        assert fake_cached_file("file-out").is_relative_to(cache_dir)
+        assert not list(cache_dir.rglob("*.part"))
         await pilot.press("escape")
         screen = await open_results(app, pilot)
         assert api.content_requests("file-out") == 1

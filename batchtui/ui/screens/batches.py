@@ -503,9 +503,7 @@ class BatchesScreen(Screen[None]):
         lines = self.query(SummaryLine)
         if not lines:  # the screen is being torn down (a profile switch, quitting) while the summary was read
             return
-        line = lines.first()
-        line.display = bool(self.account_summary)
-        line.show(self.account_summary or "")
+        lines.first().show(self.account_summary or "")
         self._render_status()  # it ends with what the rows on screen cost
 
     # Every batch the server sends passes here: marks remember it, and a batch seen finishing is announced.

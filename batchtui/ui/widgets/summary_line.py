@@ -22,5 +22,6 @@ class SummaryLine(Static):
         if text == self._text:
             return
         self._text = text
+        self.display = bool(text)  # nothing to say (no index yet): no empty line over the table
         # One line high whatever it says (styles/app.tcss), so a new text needs no layout.
         self.update(Text(clean(text), no_wrap=True, overflow="ellipsis", end=""), layout=False)
