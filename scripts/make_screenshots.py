@@ -16,7 +16,7 @@ OUT = REPO / "screenshots"
 
 def shoot(scene) -> Path:
     with scene_simulator() as sim:
-        app = scene_app(sim.base_url, scene)  # fills the scene's index first, in a loop of its own
+        app = scene_app(sim, scene)  # fills the scene's index first, in a loop of its own
         svg = OUT / f"{scene.name}.svg"
         asyncio.run(drive(app, scene, svg))
     return svg

@@ -24,4 +24,4 @@ def test_scene(scene, simulator, snap_compare):
             await pilot.press(key)
             await settle(pilot)
 
-    assert snap_compare(scene_app(simulator.base_url, scene), terminal_size=SCENE_SIZE, run_before=before)
+    assert snap_compare(scene_app(simulator, scene), terminal_size=SCENE_SIZE, run_before=before)
