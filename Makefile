@@ -10,8 +10,10 @@ NODE_STAMP := node_modules/.installed
 demo: $(STAMP)
 	$(BIN)/batchtui --demo
 
+# With bytecode caching off in the environment, each worker compiled every module of the tests and the
+# app from source again (seconds a run): pytest runs with it on.
 test: lint $(NODE_STAMP)
-	$(BIN)/python -m pytest
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest
 
 # Lint, format and types first: a failure there costs seconds, not a whole test run.
 lint: $(STAMP)
