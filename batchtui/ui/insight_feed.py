@@ -28,10 +28,30 @@ def day_start(now: float) -> int:
     return int(time.mktime((moment.tm_year, moment.tm_mon, moment.tm_mday, 0, 0, 0, 0, 0, -1)))
 
 
+def with_counts_now(
+    observations: dict[str, list[Observation]], batches: Sequence[Batch], now: float
+) -> dict[str, list[Observation]]:
+    """The index's observations plus the counts the batches have now, as the index records them once this page
+    is in (only a change is kept): the figures drawn with a fresh page are the ones the next look gives."""
+    merged = dict(observations)
+    for batch in batches:
+        counts = batch.request_counts
+        if batch.status not in ACTIVE or counts is None:
+            continue
+        current = (counts.completed, counts.failed, counts.total)
+        recorded = merged.get(batch.id, [])
+        last = recorded[-1] if recorded else None
+        if last is None or ((last.completed, last.failed, last.total) != current and last.observed_at < int(now)):
+            merged[batch.id] = [*recorded, Observation(int(now), *current)]
+    return merged
+
+
 class InsightFeed:
     def __init__(self, history: History | None, thresholds: StuckThresholds) -> None:
         self.history = history
         self.thresholds = thresholds
+        # True once an estimate has been made: the price list is loaded, and the next ones take a millisecond.
+        self.warm = False
 
     async def insights(self, batches: Sequence[Batch], now: float) -> dict[str, Insight]:
         """ETA, stuck and cost of each batch, keyed by id."""
@@ -40,8 +60,10 @@ class InsightFeed:
         history = self.history
         if watched and history is not None and history.available:
             found = await history.read(lambda index: observations_for(index, watched))
-            observations = found or {}
-        return await asyncio.to_thread(insights_for, list(batches), observations, now, self.thresholds)
+            observations = with_counts_now(found or {}, batches, now)
+        insights = await asyncio.to_thread(insights_for, list(batches), observations, now, self.thresholds)
+        self.warm = True
+        return insights
 
     async def summary(self, now: float) -> str | None:
         """The account summary line, from the index alone; None without an index."""

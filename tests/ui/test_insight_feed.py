@@ -53,3 +53,18 @@ def test_today_starts_at_local_midnight():
     start = day_start(NOW)
     assert start <= NOW < start + 86_400
     assert day_start(start) == start
+
+
+def test_the_counts_a_fresh_page_brings_count_as_the_observation_the_index_will_record():
+    from batchtui.store.reads import Observation
+    from batchtui.ui.insight_feed import with_counts_now
+
+    counts = {"total": 1000, "completed": 400, "failed": 0}
+    running = Batch.model_validate(batch_json(id="batch_run", status="in_progress", request_counts=counts))
+    done = Batch.model_validate(batch_json(id="batch_done", status="completed", request_counts=counts))
+    recorded = {"batch_run": [Observation(int(NOW) - 60, 100, 0, 1000)]}
+    merged = with_counts_now(recorded, [running, done], NOW)
+    assert merged["batch_run"][-1] == Observation(int(NOW), 400, 0, 1000) and len(merged["batch_run"]) == 2
+    assert "batch_done" not in merged  # finished batches are not observed
+    # Unchanged counts add nothing, as the index adds nothing.
+    assert with_counts_now(merged, [running], NOW + 5) == merged
