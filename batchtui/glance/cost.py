@@ -28,7 +28,7 @@ NO_TOKENS = "no tokens used yet"
 FREE = "moderations are free"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class TokenUsage:
     input: int  # cached ones included
     cached: int

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Eta:
     """When an in_progress batch should finish at its current pace."""
 
@@ -18,7 +18,7 @@ class Eta:
     from_observations: bool  # False: measured since in_progress_at, before two observations existed
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Stuck:
     """A batch that has not moved as a batch should; `text` holds the word "stuck"."""
 
@@ -27,7 +27,7 @@ class Stuck:
     text: str  # e.g. "stuck? validating for 2h 10m, more than 30m"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class TokenCost:
     """One line of the cost breakdown."""
 
@@ -36,7 +36,7 @@ class TokenCost:
     cost: Decimal  # US dollars at batch prices
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Cost:
     """An estimate from the token usage at batch prices, or the reason there is none."""
 
@@ -48,7 +48,7 @@ class Cost:
     no_usage: bool = False  # True: no total because the batch reported no usage (not because of its model)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Insight:
     eta: Eta | None  # only for in_progress batches with a known total
     stuck: Stuck | None

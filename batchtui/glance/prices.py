@@ -26,7 +26,7 @@ BATCH_CONTEXT = {"processing": "batch"}
 HALF = Decimal("0.5")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Rates:
     """US dollars per million tokens at batch prices; None where the list has no price of that kind."""
 

@@ -18,7 +18,7 @@ SECTIONS = " │ "  # the sections apart from the items inside them, in the fewe
 ITEMS = " · "
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class DayCost:
     """What today's finished batches cost, estimated; `not_priced` batches had usage on a model not in the list."""
 

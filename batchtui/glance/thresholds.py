@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class StuckThresholds:
     validating_minutes: float = 30  # still validating after this long
     in_progress_idle_minutes: float = 30  # in_progress with no new completed or failed request for this long

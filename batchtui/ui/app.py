@@ -9,7 +9,7 @@ import sys
 from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 from types import FrameType
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import App
@@ -22,13 +22,14 @@ from batchtui.api.redaction import Redactor
 from batchtui.clock import Clock, SystemClock
 from batchtui.config import ConfigError, Settings
 from batchtui.ui import toasts
-from batchtui.ui.commands import BatchCommands
 from batchtui.ui.crash_log import CrashReport, record_crash
 from batchtui.ui.dialogs.help import HelpScreen
-from batchtui.ui.dialogs.profile_picker import ProfilePicker
 from batchtui.ui.history import History
 from batchtui.ui.keys import key_group, with_fallbacks
 from batchtui.ui.screens.batches import BatchesScreen
+
+if TYPE_CHECKING:
+    from textual.command import Provider
 
 # What ends a terminal program from outside: kill, a closed terminal window or tmux session, kill -INT.
 EXIT_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP", "SIGINT") if hasattr(signal, name))
@@ -51,13 +52,17 @@ def connect(settings: Settings) -> BatchClient:
     return BatchClient(settings.client_config())
 
 
+def batch_commands() -> type[Provider]:
+    """The palette's batch commands, loaded when the palette first opens (Textual takes a callable here)."""
+    from batchtui.ui.commands import BatchCommands
+
+    return BatchCommands
+
+
 class BatchApp(App):
     TITLE = "batchtui"
     CSS_PATH = [stylesheet_dir() / "app.tcss", stylesheet_dir() / "lifecycle.tcss"]
-    COMMANDS = App.COMMANDS | {BatchCommands}
-    # Each account shown gets a mode of its own, so a profile switch can remove the old one's whole stack
-    # (Textual's "_default" mode can never be removed, nor its base screen replaced).
-    DEFAULT_MODE = "account-1"
+    COMMANDS = App.COMMANDS | {batch_commands}
     BINDINGS = [
         Binding("question_mark", "help", "Help", key_display="?", id="help", tooltip="Show every key"),
         Binding("q", "quit", "Quit", id="quit", tooltip="Quit batchtui"),
@@ -115,8 +120,6 @@ class BatchApp(App):
         # The theme the config file holds (None until the settings' theme is applied): a change from it is saved.
         self._theme_saved: str | None = None
         self._theme_writes = asyncio.Lock()
-        self._accounts_shown = 1
-        self.add_mode(self.DEFAULT_MODE, self._main_screen)
         self.set_keymap(settings.keymap)
 
     def run_in_terminal(self) -> int:
@@ -127,6 +130,11 @@ class BatchApp(App):
             print(self.crash.message(), file=sys.stderr)
         # 0 after q or Ctrl-C, 1 after an unexpected error, 128 + n after signal n; None if it never started.
         return self.return_code or 0
+
+    def get_default_screen(self) -> Screen:
+        # The first account's list is Textual's default screen: a screen of its own pushed or a mode of its own
+        # (which parses the whole stylesheet again) cost 40 ms before the first page.
+        return self._main_screen()
 
     def _main_screen(self) -> BatchesScreen:
         """The batch list of the account in use."""
@@ -178,6 +186,8 @@ class BatchApp(App):
 
     def action_switch_profile(self) -> None:
         if self.profile_switch_refusal() is None:
+            from batchtui.ui.dialogs.profile_picker import ProfilePicker  # loaded when first asked for
+
             picker = ProfilePicker(self.settings.profile_names, self.settings.profile)
             self.push_screen(picker, self._profile_picked)
 
@@ -222,14 +232,16 @@ class BatchApp(App):
         self.set_keymap(settings.keymap)
         # Its requests were for the old account: none may land, nor a toast about them.
         self._cancel_work_of(old_nodes)
-        old_mode = self.current_mode
-        self._accounts_shown += 1
-        mode = f"account-{self._accounts_shown}"
         screen = self._main_screen()
-        self.add_mode(mode, lambda: screen)
         try:
-            await self.switch_mode(mode)
-            await self.remove_mode(old_mode)
+            if len(self.screen_stack) == 1:
+                # The default screen can be neither switched nor removed: the new list goes over it, and it stops
+                # for good (its work is cancelled above, its timers here), blank under every account that follows.
+                assert isinstance(old_screen, BatchesScreen)
+                old_screen.retire()
+                await self.push_screen(screen)
+            else:
+                await self.switch_screen(screen)
             await self._work_ended(old_nodes)
         finally:
             # Queued behind anything the old screen said on its way out, so that goes too.

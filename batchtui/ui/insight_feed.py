@@ -73,5 +73,6 @@ class InsightFeed:
         counts = await history.read(lambda index: account_counts(index, day_start(now)))
         if counts is None:
             return None
-        cost = await asyncio.to_thread(day_cost, counts)
+        # The day's cost needs the price list: not before an estimate has loaded it, after the first page.
+        cost = await asyncio.to_thread(day_cost, counts) if self.warm else None
         return summary_text(counts, cost)

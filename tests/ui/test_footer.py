@@ -29,3 +29,19 @@ async def test_the_app_keys_come_first_and_the_rest_keep_their_order(make_app):
         keys = [key.key for key in app.screen.query(FooterKey)]
         assert keys[:2] == ["question_mark", "q"]
         assert keys.index("n") < keys.index("p") < keys.index("r") < keys.index("c")
+
+
+async def test_a_bindings_refresh_that_changes_no_key_rebuilds_nothing(make_app):
+    app = make_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(app, pilot)
+        keys = list(app.screen.query(FooterKey))
+        for _ in range(5):
+            app.screen.refresh_bindings()
+            await pilot.pause()
+        assert list(app.screen.query(FooterKey)) == keys  # the very same widgets: no recompose
+        app.screen.query_one("BatchTable").action_last_row()  # another batch: what is possible changes
+        await settle(app, pilot)
+        await pilot.press("m")
+        await settle(app, pilot)
+        assert any(key.key == "u" for key in app.screen.query(FooterKey))  # a mark shows the Unmark key

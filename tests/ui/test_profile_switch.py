@@ -120,11 +120,21 @@ async def test_a_switch_shows_only_the_new_account_under_its_name(apis):
         assert app.screen.selected_batch.id == "batch_home_0"
         assert title(app) == "batchtui · home · home.test/v1"
         assert app.settings.profile == "home"
-        assert not old_screen.is_attached
+        # The first account's list was Textual's default screen, which stays: stopped, with nothing of it left.
+        assert old_screen.retired and old_screen.shown == [] and old_screen.table.row_count == 0
+        assert old_screen._refresh_timer is None and old_screen._status_ticks._task is None  # both timers stopped
         await wait_until(pilot, lambda: old_client._http.is_closed)
         assert toasts(app) == []
         assert keys_sent(apis[WORK.base_url]) == {f"Bearer {WORK_KEY}"}
         assert keys_sent(apis[HOME.base_url]) == {f"Bearer {HOME_KEY}"}
+        # A list switched to is removed whole by the next switch.
+        home_screen = app.screen
+        await open_picker(app, pilot)
+        await pilot.press("up", "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, BatchesScreen) and app.screen is not home_screen)
+        await settle(app, pilot)
+        assert rows(app) == ["batch_work_0", "batch_work_1", "batch_work_2"]
+        assert not home_screen.is_attached
 
 
 async def test_a_profile_that_cannot_load_says_why_in_one_line_and_the_account_stays(apis):

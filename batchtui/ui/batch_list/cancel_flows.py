@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 from batchtui.api.errors import APIStatusError, BatchAPIError
 from batchtui.api.models import Batch
 from batchtui.ui.bulk import CANCEL_UNDER_WAY, cancel_plan
-from batchtui.ui.dialogs.confirm_bulk_cancel import ConfirmBulkCancel
 from batchtui.ui.dialogs.confirm_cancel import ConfirmCancel
 from batchtui.ui.text.bulk import cancel_summary, nothing_to_cancel
 
@@ -46,6 +45,8 @@ class CancelFlows:
         if not plan.chosen:
             screen.tell(nothing_to_cancel(plan.skipped))
             return
+        from batchtui.ui.dialogs.confirm_bulk_cancel import ConfirmBulkCancel  # loaded when first asked
+
         answer = ConfirmBulkCancel(plan).ask(screen.app)
 
         async def cancel_when_confirmed() -> None:

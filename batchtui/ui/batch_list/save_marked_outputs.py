@@ -12,7 +12,6 @@ from textual.worker import WorkerFailed
 
 from batchtui.api.errors import BatchAPIError, describe
 from batchtui.ui.bulk import BulkPlan, default_folder, download_plan, output_name, save_beside_others
-from batchtui.ui.dialogs.choose_folder import ChooseFolder
 from batchtui.ui.file_cache import ensure_cached
 from batchtui.ui.screen_work import in_thread
 from batchtui.ui.text.bulk import download_progress, download_summary
@@ -29,6 +28,8 @@ class SaveMarkedOutputs:
         screen = self.screen
         marks = screen.marks
         # Pushed here, not from the worker: keys typed right after `d` must meet the dialog, not the list.
+        from batchtui.ui.dialogs.choose_folder import ChooseFolder  # loaded when first asked
+
         folder = ChooseFolder(f"Save the output files of {len(marks)} marked batches into", default_folder())
         screen.run_worker(
             self._save(folder.ask(screen.app), download_plan(marks.batches())),

@@ -128,6 +128,9 @@ class BatchesScreen(Screen[None]):
         self.retry_at: float | None = None
 
         self._refresh_timer: Timer | None = None
+        self._status_ticks: Timer | None = None
+        # Set when another account's list replaced this one (see retire): nothing may start here any more.
+        self.retired = False
         self._binding_state: tuple[bool | None, ...] = ()
         self._detail_pending = False
         self._suspended = False
@@ -150,11 +153,24 @@ class BatchesScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.client.on_retry = self._on_retry
-        self.set_interval(1.0, self._render_status)
+        self._status_ticks = self.set_interval(1.0, self._render_status)
         self._show_notice(LOADING)
         self._load(FIRST_PAGE)
         if self.history is not None:
             self.start_history()
+
+    def retire(self) -> None:
+        """Stop for good (another account's list replaces this one, which cannot be removed): no timer fires, the
+        rows go, so nothing of this account stays in memory or on screen should it ever show again."""
+        self.retired = True
+        self._stop_timer()
+        if self._status_ticks is not None:
+            self._status_ticks.stop()
+        self.shown, self.insights, self.account_summary = [], {}, None
+        self.marks.clear()
+        self.table.clear()
+        self.query_one(DetailPane).show(None, self.clock.now(), None)
+        self.query_one(SummaryLine).show("")
 
     @property
     def table(self) -> BatchTable:
@@ -260,7 +276,7 @@ class BatchesScreen(Screen[None]):
 
     def _arm_timer(self) -> None:
         self._stop_timer()
-        if self.paused or self._suspended:
+        if self.paused or self._suspended or self.retired:
             self.next_refresh_at = None
             return
         self.next_refresh_at = self.clock.now() + self.refresh_seconds
@@ -273,7 +289,7 @@ class BatchesScreen(Screen[None]):
 
     def _timer_fired(self) -> None:
         self._refresh_timer = None
-        if not (self.paused or self._suspended or self.fetching):
+        if not (self.paused or self._suspended or self.fetching or self.retired):
             self._reload_current()
 
     def _reload_current(self) -> None:
@@ -489,7 +505,10 @@ class BatchesScreen(Screen[None]):
     @work(exclusive=True, group="insights")
     async def update_insights(self) -> None:
         shown = self.shown
+        was_warm = self.feed.warm
         insights = await self.feed.insights(shown, self.clock.now())
+        if not was_warm:
+            self.update_summary()  # the price list is in now: the summary can say what today cost
         if self.shown is not shown:
             return  # other rows came meanwhile: their own update follows
         if insights == self.insights:

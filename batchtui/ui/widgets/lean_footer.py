@@ -33,9 +33,25 @@ class LeanFooter(Footer):
             active.binding.action for active in self.screen.active_bindings.values() if active.node is self.app
         }
         keys = list(super().compose())
+        # None while Footer has not heard of the bindings yet (it composes nothing until then).
+        self._composed_for = self._signature() if keys else None
         yield from sorted(keys, key=lambda key: (key.has_class("-command-palette"), key_rank(key, everywhere)))
 
+    def _signature(self) -> tuple[object, ...]:
+        """What the keys show: each shown binding, whether it is enabled, its tooltip."""
+        return tuple(
+            (binding.key, binding.action, binding.description, binding.key_display, enabled, tooltip)
+            for (_, binding, enabled, tooltip) in self.screen.active_bindings.values()
+            if binding.show
+        )
+
     async def recompose(self) -> None:
+        # Textual asks after every focus change and stack update too: at start-up that rebuilt ~15 keys three times
+        # before the first page was drawn. A recompose that would draw the same keys is skipped.
+        if not self.is_attached:
+            return  # its screen went (a profile switch) before the queued recompose ran
+        if getattr(self, "_composed_for", None) is not None and self._composed_for == self._signature():
+            return
         await super().recompose()
         # Removed keys stay in Footer's private `compact` watchers until `compact` changes, which it never does.
         # Delete when textual#6666 ships (watchers of removed widgets dropped on removal); tests/framework guards it.
