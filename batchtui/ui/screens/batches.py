@@ -42,7 +42,7 @@ from batchtui.ui.dialogs.error_details import ErrorDetails
 from batchtui.ui.formatting import clean
 from batchtui.ui.history import History
 from batchtui.ui.index_view import IndexView
-from batchtui.ui.insight_feed import InsightFeed
+from batchtui.ui.insight_feed import InsightFeed, day_start
 from batchtui.ui.keys import key_names
 from batchtui.ui.marks import Marks
 from batchtui.ui.notifications import TransitionWatch, desktop_notification, finished_summary
@@ -131,6 +131,12 @@ class BatchesScreen(Screen[None]):
         self._status_ticks: Timer | None = None
         # Set when another account's list replaced this one (see retire): nothing may start here any more.
         self.retired = False
+        # The rows whose figures were worked out before they were drawn (see load_page).
+        self._insights_fresh_for: list[Batch] | None = None
+        # Each batch's status and counts as last sent, and how many times one of them moved: the summary's cue.
+        self._last_state: dict[str, tuple[str, object]] = {}
+        self._changes_seen = 0
+        self._summary_key: tuple[object, ...] | None = None
         self._binding_state: tuple[bool | None, ...] = ()
         self._detail_pending = False
         self._suspended = False
@@ -219,6 +225,7 @@ class BatchesScreen(Screen[None]):
             if self.feed.warm and self.view is None:
                 # The figures first, then one draw: drawn with the old ones and again, every refresh paid twice.
                 self.insights = await self.feed.insights(page.data, self.clock.now())
+                self._insights_fresh_for = page.data
             self._page_loaded(request, page)
             self._after_visible_load(request, page)
         finally:
@@ -250,6 +257,8 @@ class BatchesScreen(Screen[None]):
         else:
             self._show_notice(empty)
         self._show_detail()
+        if batches is self._insights_fresh_for:
+            return  # worked out for these very rows just before they were drawn
         # After the rows are painted: the first estimate loads the price list, and its thread must not hold
         # up the first page (it did, by a tenth of a second at start-up).
         self.call_after_refresh(self.update_insights)
@@ -536,6 +545,11 @@ class BatchesScreen(Screen[None]):
 
     def _received(self, batches: Sequence[Batch]) -> None:
         self.marks.see(batches)
+        for batch in batches:
+            state = (batch.status, batch.request_counts)
+            if self._last_state.get(batch.id) != state:
+                self._last_state[batch.id] = state
+                self._changes_seen += 1
         finished = self.watch.see(batches)
         if not self.notify_finished:
             return
@@ -592,7 +606,13 @@ class BatchesScreen(Screen[None]):
 
     def _history_changed(self) -> None:
         self._tell_history()
-        self.update_summary()
+        # The summary reads the index anew only when something it counts can have changed: a batch the server
+        # sent moved, the walk indexed more, the day turned, or the price list came in.
+        indexed = self.history.indexed if self.history is not None else 0
+        key = (self._changes_seen, indexed, day_start(self.clock.now()), self.feed.warm)
+        if key != self._summary_key:
+            self._summary_key = key
+            self.update_summary()
         if self.view is not None:
             self.run_search()
         self._render_status()
