@@ -57,6 +57,10 @@ from batchtui.ui.widgets.search_bar import SearchBar
 from batchtui.ui.widgets.status_line import StatusLine
 from batchtui.ui.widgets.summary_line import SummaryLine
 
+# Seconds between two sums of the running batches' requests when only their counts moved (a status change,
+# the walk or a new day sums at once).
+SUMMARY_EVERY = 30.0
+
 
 class BatchesScreen(Screen[None]):
     BINDING_GROUP_TITLE = list_keys.BINDING_GROUP_TITLE
@@ -136,7 +140,10 @@ class BatchesScreen(Screen[None]):
         # Each batch's status and counts as last sent, and how many times one of them moved: the summary's cue.
         self._last_state: dict[str, tuple[str, object]] = {}
         self._changes_seen = 0
+        self._status_changes = 0
         self._summary_key: tuple[object, ...] | None = None
+        self._summary_changes = 0
+        self._summary_at = 0.0
         self._binding_state: tuple[bool | None, ...] = ()
         self._detail_pending = False
         self._suspended = False
@@ -547,9 +554,12 @@ class BatchesScreen(Screen[None]):
         self.marks.see(batches)
         for batch in batches:
             state = (batch.status, batch.request_counts)
-            if self._last_state.get(batch.id) != state:
+            last = self._last_state.get(batch.id)
+            if last != state:
                 self._last_state[batch.id] = state
                 self._changes_seen += 1
+                if last is None or last[0] != batch.status:
+                    self._status_changes += 1
         finished = self.watch.see(batches)
         if not self.notify_finished:
             return
@@ -608,10 +618,13 @@ class BatchesScreen(Screen[None]):
         self._tell_history()
         # The summary reads the index anew only when something it counts can have changed: a batch the server
         # sent moved, the walk indexed more, the day turned, or the price list came in.
+        # Counts alone move every refresh while batches run: those are summed again at most every SUMMARY_EVERY s.
+        now = self.clock.now()
         indexed = self.history.indexed if self.history is not None else 0
-        key = (self._changes_seen, indexed, day_start(self.clock.now()), self.feed.warm)
-        if key != self._summary_key:
-            self._summary_key = key
+        key = (self._status_changes, indexed, day_start(now), self.feed.warm)
+        counts_moved = self._changes_seen != self._summary_changes and now - self._summary_at >= SUMMARY_EVERY
+        if key != self._summary_key or counts_moved:
+            self._summary_key, self._summary_changes, self._summary_at = key, self._changes_seen, now
             self.update_summary()
         if self.view is not None:
             self.run_search()
