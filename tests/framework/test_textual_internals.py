@@ -17,6 +17,7 @@ from packaging.requirements import Requirement
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.cache import LRUCache
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Footer, Label
 
 from batchtui.api.models import Batch
@@ -272,3 +273,59 @@ async def test_the_app_still_writes_escape_sequences_through_its_driver():
             f"App.copy_to_clipboard no longer writes through App._driver.write in textual {TEXTUAL}: "
             f"{TERMINAL_WRITE} may write where nothing reads it; re-check how the App reaches the terminal"
         )
+
+
+# BatchTable._render_cell: a cell's render reused while its value is the same object
+
+CELL_RENDER = (
+    "BatchTable._render_cell (DataTable keys every cell render on one table-wide update count; " + NO_ISSUE + ")"
+)
+
+
+def test_render_cell_still_takes_what_batch_table_passes_on():
+    stock = list(inspect.signature(DataTable._render_cell).parameters)
+    assert stock == ["self", "row_index", "column_index", "base_style", "width", "cursor", "hover"], (
+        f"DataTable._render_cell{inspect.signature(DataTable._render_cell)} in textual {TEXTUAL} is not what "
+        f"{CELL_RENDER} overrides: match the new signature or delete the override"
+    )
+
+
+async def cells_rendered_after_one_cell_changes(table: DataTable) -> int:
+    """Cell renders made when one cell of a 40-row table changes and the table is painted again."""
+    async with TableApp(table).run_test(size=(150, 30)) as pilot:
+        fill(table)
+        await pilot.pause()
+        rendered = 0
+        original = DataTable._render_cell
+
+        def counting(self, *args, **kwargs):
+            nonlocal rendered
+            rendered += 1
+            return original(self, *args, **kwargs)
+
+        DataTable._render_cell = counting  # type: ignore[method-assign]
+        try:
+            table.update_cell_at(Coordinate(3, 1), "changed")
+            table.refresh()
+            await pilot.pause()
+        finally:
+            DataTable._render_cell = original  # type: ignore[method-assign]
+        return rendered
+
+
+async def test_one_changed_cell_is_the_only_cell_batch_table_renders_again():
+    table = BatchTable()
+    rendered = await cells_rendered_after_one_cell_changes(table)
+    assert rendered <= len(table.columns) + 1, (  # the header row (never kept) and the changed cell
+        f"one changed cell made BatchTable render {rendered} cells again in textual {TEXTUAL}: {CELL_RENDER} no "
+        "longer reuses the others; check how DataTable._render_cell is called and re-check the idle bench"
+    )
+
+
+async def test_a_stock_datatable_still_renders_every_cell_after_one_changes():
+    # The day this fails, DataTable keys cell renders per cell and the override can go.
+    rendered = await cells_rendered_after_one_cell_changes(DataTable(cursor_type="row"))
+    assert rendered > 10, (
+        f"a stock DataTable rendered only {rendered} cells after one changed in textual {TEXTUAL}: it no longer "
+        f"keys every cell on the update count, so delete {CELL_RENDER} and these tests"
+    )

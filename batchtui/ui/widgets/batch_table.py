@@ -59,6 +59,8 @@ MARK = "●"
 STUCK = "⚠ "
 # Sized for a page, not DataTable's 10,000 cells: each refresh makes every render stale (~10 MB of dead ones).
 # Delete when DataTable lets a table size its private render caches (no upstream issue found).
+# Cell renders kept (see _render_cell): two pages of the widest column set, and a few cursor positions.
+CELL_RENDERS_KEPT = 1_000
 RENDER_CACHE_SIZES: Mapping[str, int] = {
     "_cell_render_cache": 1_000,
     "_row_render_cache": 300,
@@ -219,6 +221,7 @@ class BatchTable(DataTable):
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
         for name, size in RENDER_CACHE_SIZES.items():
             getattr(self, name).maxsize = size
+        self._cell_renders: dict[tuple[object, ...], tuple[object, object]] = {}
         self._shown: dict[str, Batch] = {}
         self._insights: Mapping[str, Insight] = {}
         self._marked: frozenset[str] = frozenset()
@@ -342,6 +345,7 @@ class BatchTable(DataTable):
     def _restyle(self, _theme: Theme) -> None:
         """Every row in the new theme's colours at once, whether refresh is paused or not."""
         self._status_styles = None
+        self._cell_renders.clear()  # drawn in the old theme's component styles
         styles = self._current_styles()
         for batch_id, batch in self._shown.items():
             cells = themed_cells(
@@ -372,6 +376,25 @@ class BatchTable(DataTable):
                 continue
             if old != new:
                 self.update_cell(batch_id, key, new)
+
+    def _render_cell(self, row_index, column_index, base_style, width, cursor=False, hover=False):
+        # DataTable keys every cell's render on one table-wide update count, so a refresh that changed a few cells
+        # drew all ~180 again (0.2 ms each: most of a refresh's CPU). Here a render is reused while the cell holds
+        # the same value object (update_cell puts a new one) at the same place, style and width.
+        # Delete when DataTable keys cell renders per cell (no upstream issue found); tests/framework guards it.
+        if row_index < 0 or column_index < 0:  # the header
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        value = self.get_cell_at(Coordinate(row_index, column_index))
+        key = (row_index, column_index, base_style, width, cursor, hover, self._show_hover_cursor)
+        key += (self._pseudo_class_state,)
+        cached = self._cell_renders.get(key)
+        if cached is not None and cached[0] is value:
+            return cached[1]
+        lines = super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        if len(self._cell_renders) >= CELL_RENDERS_KEPT:
+            self._cell_renders.clear()
+        self._cell_renders[key] = (value, lines)
+        return lines
 
     def _render_line_in_row(self, row_key, line_no, base_style, cursor_location, hover_location):
         # DataTable keys row renders on the cursor, so each move redrew every row (15–20 ms): the rest now share one.
