@@ -109,10 +109,6 @@ class Profile:
     api_key: str | None = field(default=None, repr=False)
     read_only: bool | None = None
 
-    @property
-    def names_a_key(self) -> bool:
-        return any(getattr(self, name) is not None for name in KEY_SOURCES)
-
 
 @dataclass(frozen=True)
 class ConfigFile:
