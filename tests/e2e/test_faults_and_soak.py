@@ -22,7 +22,7 @@ from batchtui.ui.screens.batches import BatchesScreen
 from batchtui.ui.widgets.batch_table import BatchTable
 from tests.e2e.support import START
 from tests.support.apps import build_app
-from tests.support.rendering import widget_text
+from tests.support.rendering import status_fetch
 from tests.support.waiting import settle
 
 KEY = "sk-e2e-soak-key"
@@ -50,7 +50,7 @@ def rows(app: BatchApp) -> list[str]:
 
 
 def fetch_info(app: BatchApp) -> str:
-    return widget_text(app.screen.query_one("#fetch-info"))
+    return status_fetch(app)
 
 
 def assert_idle_and_consistent(app: BatchApp, screen: BatchesScreen, known_ids: set[str], tick: int) -> None:

@@ -8,7 +8,14 @@ from batchtui.ui.dialogs.confirm_cancel import ConfirmCancel
 from batchtui.ui.widgets.batch_detail import COLUMN_GAP, BatchDetail
 from batchtui.ui.widgets.batch_table import BatchTable
 from tests.support.apps import build_app
-from tests.support.rendering import assert_terminal_safe, plain_text, widget_lines, widget_text
+from tests.support.rendering import (
+    assert_terminal_safe,
+    plain_text,
+    status_fetch,
+    status_where,
+    widget_lines,
+    widget_text,
+)
 from tests.support.waiting import settle
 
 KEY = "sk-e2e-hostile-key"
@@ -121,7 +128,7 @@ async def test_a_cursor_that_never_advances_stops_paging_with_a_message(clock):
             await pilot.press("n")
             await settle(app, pilot)
             assert app.screen.page_number == 1 and rows(app) == first
-            assert "same batches again" in widget_text(app.screen.query_one("#page-info"))
+            assert "same batches again" in status_where(app)
             assert app.screen.check_action("next_page", ()) is None
             listed = len(simulator.requests)
             await pilot.press("n", "n", "n")
@@ -137,5 +144,5 @@ async def test_an_empty_account_shows_the_empty_state(clock):
             notice = app.screen.query_one("#notice")
             assert notice.display and not app.screen.query_one(BatchTable).display
             assert "No batches yet." in widget_text(notice)
-            assert widget_text(app.screen.query_one("#fetch-info")).startswith("Updated")
-            assert "last page" in widget_text(app.screen.query_one("#page-info"))
+            assert status_fetch(app).startswith("Updated")
+            assert "last page" in status_where(app)

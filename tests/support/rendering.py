@@ -27,6 +27,23 @@ def widget_text(widget, width: int = 120) -> str:
     return plain_text(widget.content, width)
 
 
+def status_where(app_or_screen, width: int = 200) -> str:
+    """The status line's left half (where you are) as plain text, before the line cuts it to the terminal."""
+    return plain_text(_status_line(app_or_screen).page_info, width)
+
+
+def status_fetch(app_or_screen, width: int = 200) -> str:
+    """The status line's right half (how fresh the data is) as plain text."""
+    return plain_text(_status_line(app_or_screen).fetch_info, width)
+
+
+def _status_line(app_or_screen):
+    from batchtui.ui.widgets.status_line import StatusLine
+
+    screen = app_or_screen.screen if isinstance(app_or_screen, App) else app_or_screen
+    return screen.query_one(StatusLine)
+
+
 def screen_lines(app: App) -> list[str]:
     """The current screen as the terminal shows it, one string per row."""
     return [strip.text for strip in app.screen._compositor.render_strips()]

@@ -9,7 +9,7 @@ from batchtui.ui.screens.batches import BatchesScreen
 from batchtui.ui.widgets.batch_detail import BatchDetail
 from batchtui.ui.widgets.batch_table import BatchTable
 from tests.support.batches import numbered_batch
-from tests.support.rendering import widget_text
+from tests.support.rendering import status_fetch, widget_text
 from tests.support.waiting import settle
 
 
@@ -214,7 +214,7 @@ async def test_failed_refresh_keeps_rows_marks_them_stale_and_recovers(make_app,
         await settle(app, pilot)
         assert len(table_ids(app)) == 20
         assert app.screen.query_one(BatchTable).has_class("-stale")
-        status = widget_text(app.screen.query_one("#fetch-info"))
+        status = status_fetch(app)
         assert "Stale" in status and "The server had an error" in status
         assert app.screen.check_action("show_error", ()) is True
         assert not app._notifications  # told once, in the status line, not as toasts
@@ -231,10 +231,10 @@ async def test_space_pauses_and_resumes(make_app):
         await settle(app, pilot)
         await pilot.press("space")
         assert app.screen.paused
-        assert "Paused" in widget_text(app.screen.query_one("#fetch-info"))
+        assert "Paused" in status_fetch(app)
         await pilot.press("space")
         assert not app.screen.paused
-        assert "next " in widget_text(app.screen.query_one("#fetch-info"))
+        assert "next " in status_fetch(app)
 
 
 async def test_y_copies_the_selected_id(make_app):
@@ -299,7 +299,7 @@ async def test_rows_stay_visible_while_a_refresh_is_in_flight(make_app, fake_api
         assert not screen.loading
         assert not list(app.screen.query(LoadingIndicator))
         assert screen.query_one(BatchTable).display and len(table_ids(app)) == 20
-        assert "Refreshing" in widget_text(screen.query_one("#fetch-info"))
+        assert "Refreshing" in status_fetch(screen)
         gate.set()
         await settle(app, pilot)
         assert not screen.fetching

@@ -18,7 +18,7 @@ from batchtui.ui.dialogs.error_details import ErrorDetails
 from batchtui.ui.widgets.batch_table import BatchTable
 from tests.support.apps import build_app
 from tests.support.batches import NOW, numbered_batch
-from tests.support.rendering import widget_text
+from tests.support.rendering import status_fetch, widget_text
 from tests.support.waiting import settle, wait_until
 from tests.ui.fake_api import FakeAPI
 
@@ -155,7 +155,7 @@ CASES = {
 
 
 def status_text(app: BatchApp) -> str:
-    return widget_text(app.screen.query_one("#fetch-info"))
+    return status_fetch(app)
 
 
 def notice_text(app: BatchApp) -> str:

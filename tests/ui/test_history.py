@@ -12,10 +12,9 @@ from batchtui.ui.app import BatchApp
 from batchtui.ui.history import History
 from batchtui.ui.widgets.batch_table import BatchTable
 from batchtui.ui.widgets.search_bar import SearchBar
-from batchtui.ui.widgets.status_line import StatusLine
 from tests.support.apps import build_app
 from tests.support.batches import NOW, numbered_batch
-from tests.support.rendering import widget_text
+from tests.support.rendering import status_fetch, status_where, widget_text
 from tests.support.waiting import settle, wait_until
 from tests.ui.fake_api import FakeAPI
 
@@ -60,8 +59,7 @@ def list_requests(api: FakeAPI) -> list[httpx.Request]:
 
 
 def status_text(app) -> str:
-    line = app.screen.query_one(StatusLine)
-    return widget_text(line.query_one("#page-info"), 200) + " | " + widget_text(line.query_one("#fetch-info"), 200)
+    return status_where(app) + " | " + status_fetch(app)
 
 
 @pytest.fixture

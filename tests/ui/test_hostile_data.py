@@ -13,7 +13,14 @@ from batchtui.ui.widgets.batch_detail import BatchDetail
 from batchtui.ui.widgets.batch_table import COLUMNS, BatchTable
 from tests.support.apps import build_app
 from tests.support.batches import NOW, batch_json, numbered_batch
-from tests.support.rendering import assert_terminal_safe, plain_text, widget_lines, widget_text
+from tests.support.rendering import (
+    assert_terminal_safe,
+    plain_text,
+    status_fetch,
+    status_where,
+    widget_lines,
+    widget_text,
+)
 from tests.support.waiting import settle
 from tests.ui.fake_api import FakeAPI
 
@@ -242,7 +249,7 @@ async def test_error_messages_and_toasts_show_server_text_literally():
         api.fail_with = (500, {"error": {"message": hostile_message, "type": "server_error", "code": "[b]c[/b]"}})
         await pilot.press("r")
         await settle(app, pilot)
-        status = widget_text(app.screen.query_one("#fetch-info"))
+        status = status_fetch(app)
         assert "[bold red]x[/] [link=https://evil.example]" in status, status
         assert_terminal_safe(app)
         await pilot.press("E")
@@ -272,7 +279,7 @@ async def test_a_server_that_says_has_more_forever_stops_paging_with_a_message()
         await pilot.press("n")
         await settle(app, pilot)
         assert screen.page_number == 1
-        page_info = widget_text(screen.query_one("#page-info"))
+        page_info = status_where(screen)
         assert "same batches again" in page_info, page_info
         assert screen.check_action("next_page", ()) is None
         # n is now inert: no request loops behind the user's back.
@@ -290,7 +297,7 @@ async def test_an_empty_account_shows_the_empty_state():
         notice = app.screen.query_one("#notice")
         assert notice.display
         assert "No batches yet." in widget_text(notice)
-        assert "Loading" not in widget_text(app.screen.query_one("#fetch-info"))
+        assert "Loading" not in status_fetch(app)
         assert app.screen.check_action("next_page", ()) is None
         assert app.screen.check_action("cancel_batch", ()) is None
 

@@ -8,10 +8,9 @@ from batchtui.config import Settings
 from batchtui.ui.dialogs.confirm_cancel import ConfirmCancel
 from batchtui.ui.dialogs.help import HelpScreen
 from batchtui.ui.screens.batches import BatchesScreen
-from batchtui.ui.widgets.status_line import StatusLine
 from tests.support.apps import FAKE_URL, build_app, with_profiles
 from tests.support.keys import FAKE_KEY
-from tests.support.rendering import widget_text
+from tests.support.rendering import status_where, widget_text
 from tests.support.waiting import settle
 
 KEYMAP = {"cancel_batch": "x", "open_results": "O", "next_page": "ctrl+n", "last_row": "L"}
@@ -93,7 +92,7 @@ async def test_the_status_line_hint_names_the_remapped_key(make_app):
         app.set_keymap(KEYMAP)
         app.screen._render_status()
         await pilot.pause()
-        assert "more → ^n" in widget_text(app.screen.query_one(StatusLine).query_one("#page-info"), 160)
+        assert "more → ^n" in status_where(app, 160)
 
 
 async def test_the_keymap_from_the_settings_is_in_force_from_the_start(fake_api):

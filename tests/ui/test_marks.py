@@ -13,10 +13,9 @@ from batchtui.ui.marks import Marks
 from batchtui.ui.pager import Pager
 from batchtui.ui.text.status_line import page_info
 from batchtui.ui.widgets.batch_table import MARK, BatchTable
-from batchtui.ui.widgets.status_line import StatusLine
 from tests.support.apps import build_app
 from tests.support.batches import NOW, numbered_batch
-from tests.support.rendering import widget_text
+from tests.support.rendering import status_where
 from tests.support.waiting import settle, wait_until
 from tests.ui.fake_api import FakeAPI
 
@@ -34,7 +33,7 @@ def marked_cells(app) -> dict[str, str]:
 
 
 def page_text(app) -> str:
-    return widget_text(app.screen.query_one(StatusLine).query_one("#page-info"), 200)
+    return status_where(app, 200)
 
 
 # The plain object
