@@ -50,6 +50,13 @@ class Timeouts:
         return httpx.Timeout(connect=self.connect, read=self.read, write=self.write, pool=self.pool)
 
 
+# How long an idle connection is kept for the next request. httpx's default, 5 s, is exactly the default refresh
+# interval: every refresh found its connection just expired and opened a new one (a TLS handshake, against the
+# real API). A connection the server closed meanwhile is noticed before reuse, and a GET that meets one closing
+# under it is retried like any dropped connection.
+KEEPALIVE_SECONDS = 120.0
+
+
 @dataclass(frozen=True)
 class ClientConfig:
     api_key: str | None = field(default=None, repr=False)
@@ -95,6 +102,7 @@ class BatchClient:
             verify=_tls_context(urlsplit(base).scheme),
             timeout=config.timeouts.to_httpx(),
             follow_redirects=False,  # redirects are followed by hand, same origin only
+            limits=httpx.Limits(max_connections=100, max_keepalive_connections=20, keepalive_expiry=KEEPALIVE_SECONDS),
             headers={"User-Agent": f"batchtui/{__version__}", "Accept": "application/json"},
         )
         self._sleep = sleep

@@ -15,6 +15,7 @@ class RecordedRequest:
     body: bytes
     status: int  # 0: the connection was dropped without a response
     fault: str | None = None  # the injected fault (a FaultKind value, or "create_timeout")
+    client_port: int = 0  # the connection it came on: requests sharing one reused a kept-alive connection
 
 
 class RequestLog:

@@ -84,7 +84,11 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             reply = self._dispatch(Request(self.command, url.path, query, headers, body))
         status = 0 if reply.drop else reply.status
-        self.server.log.record(RecordedRequest(self.command, url.path, query, headers, body, status, reply.fault))
+        self.server.log.record(
+            RecordedRequest(
+                self.command, url.path, query, headers, body, status, reply.fault, client_port=self.client_address[1]
+            )
+        )
         if reply.delay > 0:
             time.sleep(reply.delay)
         if reply.drop:
