@@ -329,3 +329,87 @@ async def test_a_stock_datatable_still_renders_every_cell_after_one_changes():
         f"a stock DataTable rendered only {rendered} cells after one changed in textual {TEXTUAL}: it no longer "
         f"keys every cell on the update count, so delete {CELL_RENDER} and these tests"
     )
+
+
+# BatchTable._render_line: a line reused while its row holds the same values
+
+LINE_RENDER = (
+    "BatchTable._render_line (DataTable keys every line render on one table-wide update count; " + NO_ISSUE + ")"
+)
+
+
+def test_render_line_still_takes_what_batch_table_passes_on():
+    stock = list(inspect.signature(DataTable._render_line).parameters)
+    assert stock == ["self", "y", "x1", "x2", "base_style"], (
+        f"DataTable._render_line{inspect.signature(DataTable._render_line)} in textual {TEXTUAL} is not what "
+        f"{LINE_RENDER} overrides: match the new signature or delete the override"
+    )
+
+
+async def test_get_offsets_still_tells_the_header_rows_and_the_end_apart():
+    table = BatchTable()
+    async with TableApp(table).run_test(size=(150, 30)) as pilot:
+        fill(table)
+        await pilot.pause()
+        header, _ = table._get_offsets(0)
+        first, line = table._get_offsets(table.header_height)
+        assert header not in table._row_locations and (first, line) == (table.coordinate_to_cell_key((0, 0))[0], 0), (
+            f"DataTable._get_offsets no longer maps a line to (row key, line in row) in textual {TEXTUAL}: "
+            f"{LINE_RENDER} reads it to find the row a line belongs to; find how DataTable does that now"
+        )
+        try:
+            table._get_offsets(table.header_height + table.row_count + 1)
+        except LookupError:
+            pass
+        else:
+            raise AssertionError(
+                f"DataTable._get_offsets no longer raises LookupError below the last row in textual {TEXTUAL}: "
+                f"{LINE_RENDER} leaves those lines to DataTable on that error"
+            )
+
+
+async def lines_put_together_after_one_cell_changes(table: DataTable) -> tuple[int, list[str]]:
+    """Rows DataTable renders again to paint a 40-row table in which one cell changed, and the lines painted."""
+    async with TableApp(table).run_test(size=(150, 30)) as pilot:
+        fill(table)
+        await pilot.pause()
+        rendered = 0
+        original = DataTable._render_line_in_row
+
+        def counting(self, *args, **kwargs):
+            nonlocal rendered
+            rendered += 1
+            return original(self, *args, **kwargs)
+
+        DataTable._render_line_in_row = counting  # type: ignore[method-assign]
+        try:
+            table.update_cell_at(Coordinate(3, 1), "changed")
+            table.refresh()
+            await pilot.pause()
+        finally:
+            DataTable._render_line_in_row = original  # type: ignore[method-assign]
+        lines = [strip.text for strip in table.render_lines(table.size.region)]
+        return rendered, lines
+
+
+async def test_one_changed_cell_is_the_only_line_batch_table_puts_together_again():
+    rendered, lines = await lines_put_together_after_one_cell_changes(BatchTable())
+    assert rendered <= 2, (  # the header (never kept) and the changed row
+        f"one changed cell made BatchTable put {rendered} lines together again in textual {TEXTUAL}: "
+        f"{LINE_RENDER} no longer reuses the others; check how DataTable._render_line is called and re-check "
+        "the idle bench"
+    )
+    assert "changed" in lines[table_line(3)] and "changed" not in "".join(lines[: table_line(3)])
+
+
+async def test_a_stock_datatable_still_puts_every_line_together_after_one_cell_changes():
+    # The day this fails, DataTable keys line renders per row and the override can go.
+    rendered, _ = await lines_put_together_after_one_cell_changes(DataTable(cursor_type="row"))
+    assert rendered > 10, (
+        f"a stock DataTable put only {rendered} lines together after one cell changed in textual {TEXTUAL}: it no "
+        f"longer keys every line on the update count, so delete {LINE_RENDER} and these tests"
+    )
+
+
+def table_line(row: int) -> int:
+    return 1 + row  # under the one-line header

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Collection, Mapping, Sequence
 
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
 from textual.coordinate import Coordinate
+from textual.strip import Strip
 from textual.theme import Theme
 from textual.widget import Widget
 from textual.widgets import DataTable
@@ -61,6 +63,7 @@ STUCK = "⚠ "
 # Delete when DataTable lets a table size its private render caches (no upstream issue found).
 # Cell renders kept (see _render_cell): two pages of the widest column set, and a few cursor positions.
 CELL_RENDERS_KEPT = 1_000
+LINE_RENDERS_KEPT = 300  # lines kept (see _render_line): a few pages' rows with the cursor on and off them
 RENDER_CACHE_SIZES: Mapping[str, int] = {
     "_cell_render_cache": 1_000,
     "_row_render_cache": 300,
@@ -222,6 +225,7 @@ class BatchTable(DataTable):
         for name, size in RENDER_CACHE_SIZES.items():
             getattr(self, name).maxsize = size
         self._cell_renders: dict[tuple[object, ...], tuple[object, object]] = {}
+        self._line_renders: dict[tuple[object, ...], tuple[list[object], Strip]] = {}
         self._shown: dict[str, Batch] = {}
         self._insights: Mapping[str, Insight] = {}
         self._marked: frozenset[str] = frozenset()
@@ -346,6 +350,7 @@ class BatchTable(DataTable):
         """Every row in the new theme's colours at once, whether refresh is paused or not."""
         self._status_styles = None
         self._cell_renders.clear()  # drawn in the old theme's component styles
+        self._line_renders.clear()
         styles = self._current_styles()
         for batch_id, batch in self._shown.items():
             cells = themed_cells(
@@ -395,6 +400,38 @@ class BatchTable(DataTable):
             self._cell_renders.clear()
         self._cell_renders[key] = (value, lines)
         return lines
+
+    def _render_line(self, y: int, x1: int, x2: int, base_style: Style) -> Strip:
+        # DataTable keys each line's render on the same table-wide update count: one changed cell, and every line
+        # was put together from its cells again (while batches run, most of what a refresh cost to draw). Here a
+        # line is reused while its row holds the same cell value objects, at the same place, widths, style and
+        # cursor; the cached entry holds those objects, so an identity match can never be a recycled id.
+        # Delete when DataTable keys line renders per row (no upstream issue found); tests/framework guards it.
+        try:
+            row_key, line_no = self._get_offsets(y)
+        except LookupError:  # below the last row
+            return super()._render_line(y, x1, x2, base_style)
+        if row_key not in self._row_locations:  # the header
+            return super()._render_line(y, x1, x2, base_style)
+        row_index = self._row_locations.get(row_key)
+        cursor = self.cursor_coordinate if self.cursor_coordinate.row == row_index else NO_ROW
+        hover = self.hover_coordinate if self.hover_coordinate.row == row_index else NO_ROW
+        widths = tuple(column.get_render_width(self) for column in self.ordered_columns)
+        key = (row_key, line_no, row_index, x1, x2, self.size.width, widths, base_style, cursor, hover)
+        key += (self.cursor_type, self.show_cursor, self._show_hover_cursor, self._pseudo_class_state)
+        values = self.get_row(row_key)
+        cached = self._line_renders.get(key)
+        if cached is not None and len(cached[0]) == len(values) and all(map(operator.is_, cached[0], values)):
+            return cached[1]
+        strip = super()._render_line(y, x1, x2, base_style)
+        if len(self._line_renders) >= LINE_RENDERS_KEPT:
+            self._line_renders.clear()
+        self._line_renders[key] = (values, strip)
+        return strip
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._line_renders.clear()  # a new stylesheet or theme: component styles the key does not name
 
     def _render_line_in_row(self, row_key, line_no, base_style, cursor_location, hover_location):
         # DataTable keys row renders on the cursor, so each move redrew every row (15–20 ms): the rest now share one.
