@@ -30,6 +30,7 @@ from batchtui.ui.screens.batches import BatchesScreen
 
 if TYPE_CHECKING:
     from textual.command import Provider
+    from textual.driver import Driver
 
 # What ends a terminal program from outside: kill, a closed terminal window or tmux session, kill -INT.
 EXIT_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP", "SIGINT") if hasattr(signal, name))
@@ -130,6 +131,18 @@ class BatchApp(App):
             print(self.crash.message(), file=sys.stderr)
         # 0 after q or Ctrl-C, 1 after an unexpected error, 128 + n after signal n; None if it never started.
         return self.return_code or 0
+
+    def get_driver_class(self) -> type[Driver]:
+        driver = super().get_driver_class()
+        if sys.platform != "win32":  # the Linux driver cannot even be imported on Windows
+            from textual.drivers.linux_driver import LinuxDriver
+
+            if driver is LinuxDriver:
+                # Its input thread wakes ten times a second for nothing (batchtui/ui/quiet_driver.py).
+                from batchtui.ui.quiet_driver import QuietLinuxDriver
+
+                return QuietLinuxDriver
+        return driver
 
     def get_default_screen(self) -> Screen:
         # The first account's list is Textual's default screen: a screen of its own pushed or a mode of its own

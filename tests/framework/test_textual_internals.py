@@ -8,6 +8,7 @@ tests/ui/test_batches_screen.py::test_only_the_cursor_row_is_highlighted_after_m
 
 from __future__ import annotations
 
+import hashlib
 import inspect
 import tomllib
 from importlib.metadata import version
@@ -413,3 +414,38 @@ async def test_a_stock_datatable_still_puts_every_line_together_after_one_cell_c
 
 def table_line(row: int) -> int:
     return 1 + row  # under the one-line header
+
+
+# QuietLinuxDriver: a copy of LinuxDriver.run_input_thread that waits instead of polling
+
+QUIET_DRIVER = "batchtui/ui/quiet_driver.py (Textual's input thread polls ten times a second; " + NO_ISSUE + ")"
+# sha256 of LinuxDriver.run_input_thread's source in textual 8.2.8, the version the copy was made from.
+RUN_INPUT_THREAD_SHA256 = "d796af6d69db337d6fa6bd463984f7d17188d991dbb22f60efb92a8a9619507c"
+
+
+def test_the_input_thread_batchtui_copied_is_unchanged():
+    from textual.drivers.linux_driver import LinuxDriver
+
+    source = inspect.getsource(LinuxDriver.run_input_thread)
+    assert hashlib.sha256(source.encode()).hexdigest() == RUN_INPUT_THREAD_SHA256, (
+        f"LinuxDriver.run_input_thread changed in textual {TEXTUAL}: {QUIET_DRIVER} runs a copy of the old one. "
+        "Copy the new one into QuietLinuxDriver.run_input_thread, keeping its wait (no timeout unless the parser "
+        "has a deadline) and its wake pipe, then put the new hash here; or delete the driver if the new one "
+        "no longer polls"
+    )
+
+
+def test_the_parser_still_has_a_deadline_only_while_an_escape_may_start_a_sequence():
+    from textual._xterm_parser import XTermParser
+
+    parser = XTermParser()
+    assert parser._timeout_time is None, (
+        f"XTermParser._timeout_time is not None at rest in textual {TEXTUAL}: {QUIET_DRIVER} waits for input "
+        "with no timeout only while it is None; find where the parser keeps its Escape deadline now"
+    )
+    list(parser.feed("\x1b"))
+    deadline = parser._timeout_time
+    assert isinstance(deadline, float), (
+        f"XTermParser._timeout_time is {deadline!r} after a lone Escape in textual {TEXTUAL}: {QUIET_DRIVER} "
+        "would wait forever instead of until the Escape's deadline, and Escape would never arrive alone"
+    )
