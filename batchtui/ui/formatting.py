@@ -92,6 +92,19 @@ def age(timestamp: int | None, now: float) -> str:
     return f"{relative(delta)} ago" if delta >= 0 else f"in {relative(delta)}"
 
 
+def table_age(timestamp: int | None, now: float) -> str:
+    """A table cell's age: seconds only in a batch's first minute, then whole minutes ("6m", not "6m 30s").
+
+    Each refresh redraws the rows whose cells changed, and an age in seconds changes at every refresh: a whole
+    page of young batches was drawn again every five seconds for a figure the detail pane gives exactly."""
+    if timestamp is None:
+        return "—"
+    delta = int(now) - timestamp
+    if abs(delta) >= 60:
+        delta -= delta % 60 if delta > 0 else -(-delta % 60)
+    return relative(delta) if delta >= 0 else f"in {relative(delta)}"
+
+
 def local_time(timestamp: int | None) -> str:
     if timestamp is None:
         return "—"

@@ -20,7 +20,7 @@ from batchtui.api.models import Batch
 from batchtui.api.statuses import KNOWN
 from batchtui.glance.insight import Cost, Insight
 from batchtui.glance.text import cost_cell, eta_cell
-from batchtui.ui.formatting import age, compact, metadata_summary, percent, progress_cell, safe_text
+from batchtui.ui.formatting import compact, metadata_summary, percent, progress_cell, safe_text, table_age
 
 # Column key, label, width in cells at full size. Widths are fixed so a refresh never makes the table jump.
 COLUMNS: tuple[tuple[str, str, int], ...] = (
@@ -195,7 +195,7 @@ def row_cells(
             batch.model or "—", style="" if batch.model else "dim", width=layout.get("model", _WIDTH["model"])
         ),
         "cost": cost_text(insight.cost if insight else None),
-        "created": Text(age(batch.created_at, now).replace(" ago", ""), no_wrap=True),
+        "created": Text(table_age(batch.created_at, now), no_wrap=True),
         # The column's width changes with the terminal; the table crops, this only bounds the work.
         "metadata": metadata_summary(batch.metadata, METADATA_TEXT_LIMIT),
         **themed_cells(batch, styles, insight, marked=marked, now=now, layout=layout),
