@@ -14,6 +14,7 @@ from batchtui.ui.dialogs.help import HelpScreen
 from batchtui.ui.screens.batches import BatchesScreen
 from batchtui.ui.screens.create_batch import CreateBatchScreen
 from batchtui.ui.screens.results import ResultsScreen
+from batchtui.ui.widgets.batch_table import BatchTable
 from tests.support.apps import build_app
 from tests.support.batches import numbered_batch
 from tests.support.files import jsonl, result_line
@@ -124,3 +125,18 @@ async def test_quitting_mid_download_removes_the_partial_file(cache_dir):
         await wait_until(pilot, lambda: isinstance(app.screen, ResultsScreen) and list(cache_dir.rglob("*.part")))
         await quit_with(pilot, "ctrl+c")
     assert [path for path in cache_dir.rglob("*") if path.is_file()] == []
+
+
+async def test_key_checks_while_the_list_is_torn_down_do_not_raise(api):
+    # The footer's last refresh can come after the table is gone: every key check asks it for the selection.
+    app = build_app(transport=api.transport())
+    async with app.run_test() as pilot:
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, BatchesScreen) and screen.selected_id is not None
+        await screen.table.remove()
+        await pilot.pause()
+        assert not screen.query(BatchTable)
+        for action in ("cancel", "open_output", "toggle_mark"):
+            screen.check_action(action, ())  # raised NoMatches when the selection was queried from the screen
+        assert screen.selected_id is not None  # still the batch it was on
