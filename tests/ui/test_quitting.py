@@ -15,6 +15,9 @@ from batchtui.ui.screens.batches import BatchesScreen
 from batchtui.ui.screens.create_batch import CreateBatchScreen
 from batchtui.ui.screens.results import ResultsScreen
 from batchtui.ui.widgets.batch_table import BatchTable
+from batchtui.ui.widgets.detail_pane import DetailPane
+from batchtui.ui.widgets.status_line import StatusLine
+from batchtui.ui.widgets.summary_line import SummaryLine
 from tests.support.apps import build_app
 from tests.support.batches import numbered_batch
 from tests.support.files import jsonl, result_line
@@ -127,16 +130,21 @@ async def test_quitting_mid_download_removes_the_partial_file(cache_dir):
     assert [path for path in cache_dir.rglob("*") if path.is_file()] == []
 
 
-async def test_key_checks_while_the_list_is_torn_down_do_not_raise(api):
-    # The footer's last refresh can come after the table is gone: every key check asks it for the selection.
+async def test_work_ending_while_the_list_is_torn_down_does_not_raise(api):
+    # Quitting removes the screen's widgets while workers may still end: a page load shows its rows and detail,
+    # the estimates their figures, and the footer's last refresh checks every key against the selection.
     app = build_app(transport=api.transport())
     async with app.run_test() as pilot:
         await settle(app, pilot)
         screen = app.screen
         assert isinstance(screen, BatchesScreen) and screen.selected_id is not None
-        await screen.table.remove()
+        for part in (BatchTable, DetailPane, SummaryLine, StatusLine):
+            await screen.query_one(part).remove()
         await pilot.pause()
-        assert not screen.query(BatchTable)
+        assert not screen.query(BatchTable) and not screen.query(DetailPane)
         for action in ("cancel", "open_output", "toggle_mark"):
             screen.check_action(action, ())  # raised NoMatches when the selection was queried from the screen
+        screen._show_detail()  # raised NoMatches when the detail pane was queried
+        screen._show_summary()
+        screen._render_status()
         assert screen.selected_id is not None  # still the batch it was on

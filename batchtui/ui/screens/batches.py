@@ -49,7 +49,6 @@ from batchtui.ui.notifications import TransitionWatch, desktop_notification, fin
 from batchtui.ui.pager import FIRST_PAGE, Pager, PageRequest
 from batchtui.ui.screen_work import while_open
 from batchtui.ui.text.notices import LOADING, empty_text, failure_text, key_rejected_text, no_match_text
-from batchtui.ui.widgets.batch_detail import BatchDetail
 from batchtui.ui.widgets.batch_table import BatchTable
 from batchtui.ui.widgets.detail_pane import DetailPane
 from batchtui.ui.widgets.lean_footer import LeanFooter
@@ -133,11 +132,15 @@ class BatchesScreen(Screen[None]):
 
         self._refresh_timer: Timer | None = None
         self._status_ticks: Timer | None = None
-        # Held, not queried: the status line is drawn every second, and a query walks the whole screen (0.2 ms
-        # each time); the table is asked for the selection by every key check, also while the screen is torn
-        # down (the footer's last refresh came after the table was gone, and a query raised).
-        self._status_line = StatusLine(id="status-line")
+        # The screen's parts, held rather than queried: the status line is drawn every second (a query walks the
+        # whole screen), and workers and key checks that end while the screen is torn down (quitting, a profile
+        # switch) must find the widgets they update even after they were removed, not raise NoMatches.
+        self._summary_line = SummaryLine(id="summary-line")
+        self._search_bar = SearchBar(id="search-bar")
         self._table = BatchTable(id="batch-table")
+        self._notice = Static(id="notice")
+        self._detail_pane = DetailPane(id="detail-pane")
+        self._status_line = StatusLine(id="status-line")
         # Set when another account's list replaced this one (see retire): nothing may start here any more.
         self.retired = False
         # The rows whose figures were worked out before they were drawn (see load_page).
@@ -161,11 +164,11 @@ class BatchesScreen(Screen[None]):
         title.append("  ·  ")
         title.append(clean(self.server_label))
         yield Static(title, id="title-bar")
-        yield SummaryLine(id="summary-line")
-        yield SearchBar(id="search-bar")
+        yield self._summary_line
+        yield self._search_bar
         yield self._table
-        yield Static(id="notice")
-        yield DetailPane(id="detail-pane")
+        yield self._notice
+        yield self._detail_pane
         yield self._status_line
         yield LeanFooter()
 
@@ -187,8 +190,8 @@ class BatchesScreen(Screen[None]):
         self.shown, self.insights, self.account_summary = [], {}, None
         self.marks.clear()
         self.table.clear()
-        self.query_one(DetailPane).show(None, self.clock.now(), None)
-        self.query_one(SummaryLine).show("")
+        self._detail_pane.show(None, self.clock.now(), None)
+        self._summary_line.show("")
 
     @property
     def table(self) -> BatchTable:
@@ -347,12 +350,12 @@ class BatchesScreen(Screen[None]):
 
     @on(DataTable.RowSelected, "#batch-table")
     def _row_selected(self) -> None:
-        self.query_one(BatchDetail).focus()
+        self._detail_pane.detail.focus()
 
     def _show_detail(self) -> None:
         batch = self.selected_batch
         insight = self.insights.get(batch.id) if batch is not None else None
-        self.query_one(DetailPane).show(batch, self.clock.now(), insight)
+        self._detail_pane.show(batch, self.clock.now(), insight)
 
     # Actions
 
@@ -547,10 +550,7 @@ class BatchesScreen(Screen[None]):
         self._show_summary()
 
     def _show_summary(self) -> None:
-        lines = self.query(SummaryLine)
-        if not lines:  # the screen is being torn down (a profile switch, quitting) while the summary was read
-            return
-        lines.first().show(self.account_summary or "")
+        self._summary_line.show(self.account_summary or "")
         self._render_status()  # it ends with what the rows on screen cost
 
     # Every batch the server sends passes here: marks remember it, and a batch seen finishing is announced.
@@ -650,12 +650,12 @@ class BatchesScreen(Screen[None]):
     def action_search(self) -> None:
         if self.check_action("search", ()):
             self._open_view()
-            self.query_one(SearchBar).open()
+            self._search_bar.open()
 
     def action_active_only(self) -> None:
         if self.check_action("active_only", ()):
             view = self._open_view()
-            self.query_one(SearchBar).open(view.toggle_active())
+            self._search_bar.open(view.toggle_active())
             self.table.focus()
             self.run_search()
 
@@ -687,7 +687,7 @@ class BatchesScreen(Screen[None]):
         if self.view is None:
             return
         self.view = None
-        self.query_one(SearchBar).close()
+        self._search_bar.close()
         self.table.mark_sorted(None)
         self.table.remove_class("-index")
         page = self.pager.page
@@ -710,7 +710,7 @@ class BatchesScreen(Screen[None]):
             self.run_search()
             return
         self._received(result.batches)
-        self.query_one(SearchBar).show_problems(result.problems)
+        self._search_bar.show_problems(result.problems)
         self.table.mark_sorted(view.sort.value)
         self._show_rows(result.batches, self.selected_id, no_match_text(view.text, result.problems))
         self._update_bindings()
@@ -732,15 +732,15 @@ class BatchesScreen(Screen[None]):
         toasts.tell(self, message, severity=severity, timeout=timeout)
 
     def _show_table(self) -> None:
-        self.query_one("#notice").display = False
+        self._notice.display = False
         if not self.table.display:
             self.table.display = True
             # Hiding it moved focus elsewhere; keys like j/k belong to the table again, unless the user is typing.
-            if not self.query_one(SearchBar).input.has_focus:
+            if not self._search_bar.input.has_focus:
                 self.table.focus()
 
     def _show_notice(self, text: Text) -> None:
-        notice = self.query_one("#notice", Static)
+        notice = self._notice
         notice.update(text)
         notice.display = True
         self.table.display = False

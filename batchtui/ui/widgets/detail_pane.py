@@ -56,27 +56,28 @@ class DetailPane(Vertical):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._label: Text | None = None
+        # Held, not queried: a refresh that ends while the screen is torn down still shows into them harmlessly.
+        self._trend = Horizontal(id="detail-trend")
+        self._trend_label = Static(id="detail-trend-label", markup=False)
+        self._sparkline = Sparkline(id="detail-sparkline")
+        self.detail = BatchDetail(id="detail")
 
     def compose(self) -> ComposeResult:
-        with Horizontal(id="detail-trend"):
-            yield Static(id="detail-trend-label", markup=False)
-            yield Sparkline(id="detail-sparkline")
-        yield BatchDetail(id="detail")
-
-    @property
-    def detail(self) -> BatchDetail:
-        return self.query_one(BatchDetail)
+        with self._trend:
+            yield self._trend_label
+            yield self._sparkline
+        yield self.detail
 
     def show(self, batch: Batch | None, now: float, insight: Insight | None = None) -> None:
         self.detail.show(batch, now, insight)
         samples = insight.samples if batch is not None and insight is not None else ()
         shown = has_trend(samples)
         # Only a change of visibility lays the pane out again; a new line or label is a repaint.
-        self.query_one("#detail-trend").set_class(shown, "-shown")
+        self._trend.set_class(shown, "-shown")
         if not shown:
             return
-        self.query_one(Sparkline).data = resample(samples)
+        self._sparkline.data = resample(samples)
         label = trend_label(samples)
         if label != self._label:
             self._label = label
-            self.query_one("#detail-trend-label", Static).update(label, layout=False)
+            self._trend_label.update(label, layout=False)
