@@ -8,9 +8,11 @@ tests/ui/test_batches_screen.py::test_only_the_cursor_row_is_highlighted_after_m
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import inspect
 import tomllib
+from collections.abc import Iterator
 from importlib.metadata import version
 from pathlib import Path
 
@@ -291,32 +293,39 @@ def test_render_cell_still_takes_what_batch_table_passes_on():
     )
 
 
-async def cells_rendered_after_one_cell_changes(table: DataTable) -> int:
-    """Cell renders made when one cell of a 40-row table changes and the table is painted again."""
+@contextlib.contextmanager
+def calls_to(method: str) -> Iterator[list[int]]:
+    """Counts the calls to one of DataTable's methods while the block runs (the count in a one-item list)."""
+    calls = [0]
+    original = getattr(DataTable, method)
+
+    def counting(self, *args, **kwargs):
+        calls[0] += 1
+        return original(self, *args, **kwargs)
+
+    setattr(DataTable, method, counting)
+    try:
+        yield calls
+    finally:
+        setattr(DataTable, method, original)
+
+
+async def calls_after_one_cell_changes(table: DataTable, method: str) -> tuple[int, list[str]]:
+    """Calls to DataTable.`method` made when one cell of a 40-row table changes and the table is painted
+    again, and the lines painted."""
     async with TableApp(table).run_test(size=(150, 30)) as pilot:
         fill(table)
         await pilot.pause()
-        rendered = 0
-        original = DataTable._render_cell
-
-        def counting(self, *args, **kwargs):
-            nonlocal rendered
-            rendered += 1
-            return original(self, *args, **kwargs)
-
-        DataTable._render_cell = counting  # type: ignore[method-assign]
-        try:
+        with calls_to(method) as calls:
             table.update_cell_at(Coordinate(3, 1), "changed")
             table.refresh()
             await pilot.pause()
-        finally:
-            DataTable._render_cell = original  # type: ignore[method-assign]
-        return rendered
+        return calls[0], [strip.text for strip in table.render_lines(table.size.region)]
 
 
 async def test_one_changed_cell_is_the_only_cell_batch_table_renders_again():
     table = BatchTable()
-    rendered = await cells_rendered_after_one_cell_changes(table)
+    rendered, _ = await calls_after_one_cell_changes(table, "_render_cell")
     assert rendered <= len(table.columns) + 1, (  # the header row (never kept) and the changed cell
         f"one changed cell made BatchTable render {rendered} cells again in textual {TEXTUAL}: {CELL_RENDER} no "
         "longer reuses the others; check how DataTable._render_cell is called and re-check the idle bench"
@@ -325,7 +334,7 @@ async def test_one_changed_cell_is_the_only_cell_batch_table_renders_again():
 
 async def test_a_stock_datatable_still_renders_every_cell_after_one_changes():
     # The day this fails, DataTable keys cell renders per cell and the override can go.
-    rendered = await cells_rendered_after_one_cell_changes(DataTable(cursor_type="row"))
+    rendered, _ = await calls_after_one_cell_changes(DataTable(cursor_type="row"), "_render_cell")
     assert rendered > 10, (
         f"a stock DataTable rendered only {rendered} cells after one changed in textual {TEXTUAL}: it no longer "
         f"keys every cell on the update count, so delete {CELL_RENDER} and these tests"
@@ -369,32 +378,8 @@ async def test_get_offsets_still_tells_the_header_rows_and_the_end_apart():
             )
 
 
-async def lines_put_together_after_one_cell_changes(table: DataTable) -> tuple[int, list[str]]:
-    """Rows DataTable renders again to paint a 40-row table in which one cell changed, and the lines painted."""
-    async with TableApp(table).run_test(size=(150, 30)) as pilot:
-        fill(table)
-        await pilot.pause()
-        rendered = 0
-        original = DataTable._render_line_in_row
-
-        def counting(self, *args, **kwargs):
-            nonlocal rendered
-            rendered += 1
-            return original(self, *args, **kwargs)
-
-        DataTable._render_line_in_row = counting  # type: ignore[method-assign]
-        try:
-            table.update_cell_at(Coordinate(3, 1), "changed")
-            table.refresh()
-            await pilot.pause()
-        finally:
-            DataTable._render_line_in_row = original  # type: ignore[method-assign]
-        lines = [strip.text for strip in table.render_lines(table.size.region)]
-        return rendered, lines
-
-
 async def test_one_changed_cell_is_the_only_line_batch_table_puts_together_again():
-    rendered, lines = await lines_put_together_after_one_cell_changes(BatchTable())
+    rendered, lines = await calls_after_one_cell_changes(BatchTable(), "_render_line_in_row")
     assert rendered <= 2, (  # the header (never kept) and the changed row
         f"one changed cell made BatchTable put {rendered} lines together again in textual {TEXTUAL}: "
         f"{LINE_RENDER} no longer reuses the others; check how DataTable._render_line is called and re-check "
@@ -405,7 +390,7 @@ async def test_one_changed_cell_is_the_only_line_batch_table_puts_together_again
 
 async def test_a_stock_datatable_still_puts_every_line_together_after_one_cell_changes():
     # The day this fails, DataTable keys line renders per row and the override can go.
-    rendered, _ = await lines_put_together_after_one_cell_changes(DataTable(cursor_type="row"))
+    rendered, _ = await calls_after_one_cell_changes(DataTable(cursor_type="row"), "_render_line_in_row")
     assert rendered > 10, (
         f"a stock DataTable put only {rendered} lines together after one cell changed in textual {TEXTUAL}: it no "
         f"longer keys every line on the update count, so delete {LINE_RENDER} and these tests"
