@@ -27,13 +27,15 @@ class _WakingEvent(threading.Event):
 
     def __init__(self, wake_fd: int) -> None:
         super().__init__()
-        self._wake_fd = wake_fd
+        self.wake_fd: int | None = wake_fd  # None once the driver closed the pipe: its number may be reused
 
     def set(self) -> None:
         super().set()
+        if self.wake_fd is None:
+            return
         try:
-            os.write(self._wake_fd, b"\0")
-        except OSError:  # the pipe is full (the thread is awake anyway) or closed (it is gone)
+            os.write(self.wake_fd, b"\0")
+        except BlockingIOError:  # the pipe is full: the thread has a wake-up waiting already
             pass
 
 
@@ -42,10 +44,11 @@ class QuietLinuxDriver(LinuxDriver):
         super().__init__(*args, **kwargs)
         self._wake_read, self._wake_write = os.pipe()
         os.set_blocking(self._wake_write, False)
-        self.exit_event = _WakingEvent(self._wake_write)
+        self.exit_event: _WakingEvent = _WakingEvent(self._wake_write)
 
     def close(self) -> None:
         super().close()
+        self.exit_event.wake_fd = None
         for fd in (self._wake_read, self._wake_write):
             try:
                 os.close(fd)

@@ -114,3 +114,13 @@ def test_batchtui_runs_on_the_quiet_driver_where_textual_would_use_the_linux_one
     app = build_app()
     assert isinstance(app, BatchApp)
     assert issubclass(QuietLinuxDriver, LinuxDriver) and app.driver_class is QuietLinuxDriver
+
+
+async def test_once_closed_the_driver_never_writes_to_the_pipe_number_again(monkeypatch):
+    with input_thread(monkeypatch) as (driver, _keyboard, _waits, _thread):
+        pass  # the thread ended and the driver closed its pipe
+    written: list[int] = []
+    monkeypatch.setattr(os, "write", lambda fd, data: written.append(fd) or len(data))
+    driver.exit_event.clear()
+    driver.exit_event.set()  # a later disable_input: the closed pipe's number may be another file's by now
+    assert written == []
