@@ -48,12 +48,11 @@ class QuietLinuxDriver(LinuxDriver):
 
     def close(self) -> None:
         super().close()
+        if self.exit_event.wake_fd is None:
+            return  # closed already: the numbers may be other files' by now
         self.exit_event.wake_fd = None
         for fd in (self._wake_read, self._wake_write):
-            try:
-                os.close(fd)
-            except OSError:
-                pass
+            os.close(fd)
 
     def run_input_thread(self) -> None:
         """LinuxDriver.run_input_thread (textual 8.2.8), but waiting on input, the wake pipe and the parser's

@@ -124,3 +124,12 @@ async def test_once_closed_the_driver_never_writes_to_the_pipe_number_again(monk
     driver.exit_event.clear()
     driver.exit_event.set()  # a later disable_input: the closed pipe's number may be another file's by now
     assert written == []
+
+
+async def test_closing_twice_closes_the_pipe_once(monkeypatch):
+    with input_thread(monkeypatch) as (driver, _keyboard, _waits, _thread):
+        pass
+    closed: list[int] = []
+    monkeypatch.setattr(os, "close", closed.append)
+    driver.close()
+    assert closed == []
