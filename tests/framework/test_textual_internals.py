@@ -434,3 +434,19 @@ def test_the_parser_still_has_a_deadline_only_while_an_escape_may_start_a_sequen
         f"XTermParser._timeout_time is {deadline!r} after a lone Escape in textual {TEXTUAL}: {QUIET_DRIVER} "
         "would wait forever instead of until the Escape's deadline, and Escape would never arrive alone"
     )
+
+
+# LeanFooter._restate: a key dimmed or enabled in place, as FooterKey.__init__ would make it
+
+FOOTER_RESTATE = "LeanFooter._restate (Footer rebuilds every key when one is dimmed; " + NO_ISSUE + ")"
+
+
+def test_a_dimmed_footer_key_is_still_its_class_and_private_flag():
+    from textual.widgets._footer import FooterKey
+
+    dimmed, enabled = FooterKey("c", "c", "Cancel", "cancel", disabled=True), FooterKey("c", "c", "Cancel", "cancel")
+    assert (dimmed._disabled, dimmed.has_class("-disabled"), dimmed.action) == (True, True, "cancel"), (
+        f"FooterKey no longer marks a dimmed key with `_disabled` and the `-disabled` class in textual {TEXTUAL}: "
+        f"{FOOTER_RESTATE} sets those two to dim a key without a rebuild; match what FooterKey.__init__ does now"
+    )
+    assert (enabled._disabled, enabled.has_class("-disabled")) == (False, False)

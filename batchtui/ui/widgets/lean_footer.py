@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
 
 
 class LeanFooter(Footer):
@@ -47,17 +48,48 @@ class LeanFooter(Footer):
 
     async def recompose(self) -> None:
         # Textual asks after every focus change and stack update too: at start-up that rebuilt ~15 keys three times
-        # before the first page was drawn. A recompose that would draw the same keys is skipped.
+        # before the first page was drawn. A recompose that would draw the same keys is skipped, and one that only
+        # enables, dims or re-explains keys (the cursor moved to a batch in another state) updates them in place:
+        # rebuilding mounted ~15 widgets, each styled anew, on every such cursor move.
         if not self.is_attached:
             return  # its screen went (a profile switch) before the queued recompose ran
-        if getattr(self, "_composed_for", None) is not None and self._composed_for == self._signature():
-            return
+        composed, signature = getattr(self, "_composed_for", None), self._signature()
+        if composed is not None:
+            if composed == signature:
+                return
+            if _layout(composed) == _layout(signature) and self._restate(signature):
+                self._composed_for = signature
+                return
         await super().recompose()
         # Removed keys stay in Footer's private `compact` watchers until `compact` changes, which it never does.
         # Delete when textual#6666 ships (watchers of removed widgets dropped on removal); tests/framework guards it.
         watchers = getattr(self, "__watchers", {}).get("compact")
         if watchers:
             watchers[:] = [(node, callback) for node, callback in watchers if node.is_attached]
+
+    def _restate(self, signature: tuple[object, ...]) -> bool:
+        """Each key enabled or dimmed, with its tooltip, as `signature` says; False if a key is not in it."""
+        # As Footer.compose does: one key per action, from its first binding, the description as the tooltip.
+        state: dict[object, tuple[bool, object]] = {}
+        for _key, action, description, _display, enabled, tooltip in signature:  # type: ignore[misc]
+            state.setdefault(action, (enabled, tooltip or description))
+        keys = [key for key in self.query(FooterKey) if not key.has_class("-command-palette")]
+        if any(key.action not in state for key in keys):
+            return False
+        for key in keys:
+            enabled, tooltip = state[key.action]
+            # A dimmed FooterKey is its `-disabled` class and `_disabled` (a click rings the bell instead of
+            # pressing the key), as FooterKey.__init__ sets them. Delete when Footer updates keys in place
+            # (no upstream issue found); tests/framework guards it.
+            key._disabled = not enabled
+            key.set_class(not enabled, "-disabled")
+            key.tooltip = tooltip  # type: ignore[assignment]
+        return True
+
+
+def _layout(signature: tuple[object, ...]) -> tuple[object, ...]:
+    """The keys a signature shows, without whether each is enabled and its tooltip."""
+    return tuple(item[:4] for item in signature)  # type: ignore[index]
 
 
 def key_rank(key: object, everywhere: set[str]) -> bool:
