@@ -100,9 +100,8 @@ def table_age(timestamp: int | None, now: float) -> str:
     if timestamp is None:
         return "—"
     delta = int(now) - timestamp
-    if abs(delta) >= 60:
-        delta -= delta % 60 if delta > 0 else -(-delta % 60)
-    return relative(delta) if delta >= 0 else f"in {relative(delta)}"
+    shown = abs(delta) if abs(delta) < 60 else abs(delta) // 60 * 60
+    return relative(shown) if delta >= 0 else f"in {relative(shown)}"
 
 
 def local_time(timestamp: int | None) -> str:

@@ -11,6 +11,8 @@ from textual.app import App
 from textual.geometry import Region
 from textual.widget import Widget
 
+from batchtui.ui.widgets.status_line import StatusLine
+
 # Anything a terminal acts on rather than prints: C0 (except none: even \t and \n never belong in a cell), DEL, C1.
 CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 
@@ -37,9 +39,7 @@ def status_fetch(app_or_screen, width: int = 200) -> str:
     return plain_text(_status_line(app_or_screen).fetch_info, width)
 
 
-def _status_line(app_or_screen):
-    from batchtui.ui.widgets.status_line import StatusLine
-
+def _status_line(app_or_screen) -> StatusLine:
     screen = app_or_screen.screen if isinstance(app_or_screen, App) else app_or_screen
     return screen.query_one(StatusLine)
 

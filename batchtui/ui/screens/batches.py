@@ -137,7 +137,7 @@ class BatchesScreen(Screen[None]):
         # switch) must find the widgets they update even after they were removed, not raise NoMatches.
         self._summary_line = SummaryLine(id="summary-line")
         self._search_bar = SearchBar(id="search-bar")
-        self._table = BatchTable(id="batch-table")
+        self.table = BatchTable(id="batch-table")
         self._notice = Static(id="notice")
         self._detail_pane = DetailPane(id="detail-pane")
         self._status_line = StatusLine(id="status-line")
@@ -166,7 +166,7 @@ class BatchesScreen(Screen[None]):
         yield Static(title, id="title-bar")
         yield self._summary_line
         yield self._search_bar
-        yield self._table
+        yield self.table
         yield self._notice
         yield self._detail_pane
         yield self._status_line
@@ -192,10 +192,6 @@ class BatchesScreen(Screen[None]):
         self.table.clear()
         self._detail_pane.show(None, self.clock.now(), None)
         self._summary_line.show("")
-
-    @property
-    def table(self) -> BatchTable:
-        return self._table
 
     @property
     def page(self) -> BatchPage | None:
