@@ -99,34 +99,52 @@ def scene_app(sim: Simulator, scene: Scene) -> BatchApp:
     return BatchApp(settings, clock=ManualClock(SCENE_TIME), server_label=SCENE_LABEL, history=history)
 
 
+# The first indexed scene's index, copied for the others: every scene's simulator serves the same history, so
+# the walk (most of a scene's cost) would fill the same file each time.
+_filled_index: Path | None = None
+
+
 async def fill_index(sim: Simulator, path: Path) -> None:
     """Watch the first page up to SCENE_TIME, then walk the whole history: the app's clock then never moves."""
-    history = History(path)
+    global _filled_index
+    # The watching also drives the simulator (arrivals come in as its clock is read), so it runs every time.
+    history = History(path) if _filled_index is None else None
     server_clock = sim.clock
     assert isinstance(server_clock, ManualClock)
-    base_url = sim.base_url
+    async with BatchClient(ClientConfig(api_key=SCENE_KEY, base_url=sim.base_url)) as client:
+        if history is not None:
+            await history.open(server_clock.now())
+        while True:  # what a watching app records every refresh: observations for the ETAs
+            page = await client.list_batches(limit=20)
+            if history is not None:
+                await history.record_page(visible_request(None, 20), page, seen_at=server_clock.now())
+            if server_clock.now() >= SCENE_TIME:
+                break
+            _advance_to(sim, min(server_clock.now() + WATCH_STEP, SCENE_TIME))
+        if history is None:
+            assert _filled_index is not None
+            shutil.copyfile(_filled_index, path)
+            return
+        await _walk_history(history, client)
+    template = Path(tempfile.mkdtemp(prefix="batchtui-scene-index-")) / path.name
+    atexit.register(shutil.rmtree, template.parent, ignore_errors=True)
+    shutil.copyfile(path, template)
+    _filled_index = template
+
+
+async def _walk_history(history: History, client: BatchClient) -> None:
     clock = ManualClock(SCENE_TIME)
 
     async def sleep(seconds: float) -> None:
         clock.advance(max(seconds, 0.0))  # the walk's pacing, without the waiting
 
-    async with BatchClient(ClientConfig(api_key=SCENE_KEY, base_url=base_url)) as client:
-        await history.open(server_clock.now())
-        while True:  # what a watching app records every refresh: observations for the ETAs
-            page = await client.list_batches(limit=20)
-            await history.record_page(visible_request(None, 20), page, seen_at=server_clock.now())
-            if server_clock.now() >= SCENE_TIME:
-                break
-            _advance_to(sim, min(server_clock.now() + WATCH_STEP, SCENE_TIME))
-        walk = asyncio.ensure_future(
-            history.walk(client, clock, sleep=sleep, wake=asyncio.Event(), changed=lambda: None)
-        )
-        while not history.state.history_complete and not walk.done():
-            await asyncio.sleep(0.01)
-        walk.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await walk
-        await history.close()
+    walk = asyncio.ensure_future(history.walk(client, clock, sleep=sleep, wake=asyncio.Event(), changed=lambda: None))
+    while not history.state.history_complete and not walk.done():
+        await asyncio.sleep(0.01)
+    walk.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await walk
+    await history.close()
 
 
 def _advance_to(sim: Simulator, moment: float) -> None:

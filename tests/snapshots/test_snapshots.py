@@ -9,6 +9,9 @@ import pytest
 
 from scripts.scenes import SCENE_SIZE, SCENES, scene_app, scene_simulator, settle
 
+# One worker takes every scene (`--dist loadgroup`): the first fills the index, the others copy it.
+pytestmark = pytest.mark.xdist_group("snapshots")
+
 
 @pytest.fixture
 def simulator():
