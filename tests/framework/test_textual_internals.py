@@ -450,3 +450,32 @@ def test_a_dimmed_footer_key_is_still_its_class_and_private_flag():
         f"{FOOTER_RESTATE} sets those two to dim a key without a rebuild; match what FooterKey.__init__ does now"
     )
     assert (enabled._disabled, enabled.has_class("-disabled")) == (False, False)
+
+
+# tests/ui/conftest.py: frames composed only when a test looks (the tests' own use, not the app's)
+
+HEADLESS_FRAMES = "tests/ui/conftest.py frames_composed_only_when_looked_at (" + NO_ISSUE + ")"
+
+
+def test_a_screens_own_refresh_still_asks_for_a_partial_frame_and_a_screenshot_for_a_full_one():
+    from textual._compositor import Compositor
+    from textual.screen import Screen
+
+    parameters = list(inspect.signature(Compositor.render_update).parameters)
+    assert parameters[:2] == ["self", "full"], (
+        f"Compositor.render_update takes {parameters} in textual {TEXTUAL}: {HEADLESS_FRAMES} tells a frame for the "
+        "terminal (full=False) from one a test asked for (full=True) by its first argument"
+    )
+    refresh = inspect.getsource(Screen._compositor_refresh)
+    assert "self._compositor.render_update(\n" in refresh and "full=" not in refresh, (
+        f"Screen._compositor_refresh no longer asks for a partial frame in textual {TEXTUAL}: {HEADLESS_FRAMES} "
+        "skips only those; check which frames it would now skip or compose"
+    )
+    assert "render_update(\n            full=True" in inspect.getsource(App.export_screenshot), (
+        f"App.export_screenshot no longer asks for a full frame in textual {TEXTUAL}: with {HEADLESS_FRAMES}, "
+        "screenshots taken in tests/ui would come back empty"
+    )
+    assert "_dirty_regions" in inspect.getsource(Compositor.render_partial_update), (
+        f"Compositor keeps what to redraw elsewhere than `_dirty_regions` in textual {TEXTUAL}: {HEADLESS_FRAMES} "
+        "clears it for each skipped frame"
+    )
