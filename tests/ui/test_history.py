@@ -151,3 +151,37 @@ async def test_active_only_and_sort_keys(index_file):
         app.screen._render_status()
         await pilot.pause()
         assert "sorted by status" in status_text(app)
+
+
+async def test_when_the_server_answers_before_the_index_opens_the_etas_come_from_its_observations(
+    tmp_path, monkeypatch
+):
+    """The first estimates had no observations (the index was not open yet): they are worked out again at once."""
+    from batchtui.store import open_index, save_batches
+    from tests.support.batches import batch_json
+
+    path = tmp_path / "index.sqlite3"
+    index = open_index(path, now=NOW).index
+    for seconds_ago, completed in ((120, 100), (60, 400)):
+        counts = {"total": 1000, "completed": completed, "failed": 0}
+        raw = batch_json(id="batch_run", status="in_progress", in_progress_at=int(NOW) - 600, request_counts=counts)
+        save_batches(index, [raw], seen_at=NOW - seconds_ago)
+    index.close()
+    api = FakeAPI(batches=[raw])
+
+    opening = asyncio.Event()
+    open_index_later = History.open
+
+    async def held_open(self, now):
+        await opening.wait()
+        return await open_index_later(self, now)
+
+    monkeypatch.setattr(History, "open", held_open)
+    app = indexed_app(api, path)
+    async with app.run_test(size=(140, 30)) as pilot:
+        screen = app.screen
+        await wait_until(pilot, lambda: "batch_run" in screen.insights)
+        assert not screen.insights["batch_run"].eta.from_observations  # no index yet: the average since it began
+        opening.set()
+        await wait_until(pilot, lambda: screen.insights["batch_run"].eta.from_observations)
+        assert len(list_requests(api)) == 1  # worked out again from the index, not fetched again

@@ -594,9 +594,14 @@ class BatchesScreen(Screen[None]):
         self._update_bindings()
         self._render_status()
         self.update_summary()
-        if self.index_sync is not None and self.index_sync.ready and self.pager.page is not None:
-            # The server answered before the index opened: index that page now, not a refresh later.
-            self.sync_cycle(self.pager.current(), self.pager.page)
+        if self.pager.page is not None:
+            # The server answered before the index opened: its rows were estimated without the index's observations
+            # (an ETA from the average since the start, no trend line). Work them out again, and index that page
+            # now, not a refresh later.
+            if history.available:
+                self.update_insights()
+            if self.index_sync is not None and self.index_sync.ready:
+                self.sync_cycle(self.pager.current(), self.pager.page)
 
     @work(group="history-walk")
     async def walk_history(self) -> None:
