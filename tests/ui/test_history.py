@@ -8,12 +8,13 @@ import httpx
 import pytest
 
 from batchtui.clock import ManualClock
+from batchtui.store import open_index, save_batches
 from batchtui.ui.app import BatchApp
 from batchtui.ui.history import History
 from batchtui.ui.widgets.batch_table import BatchTable
 from batchtui.ui.widgets.search_bar import SearchBar
 from tests.support.apps import build_app
-from tests.support.batches import NOW, numbered_batch
+from tests.support.batches import NOW, batch_json, numbered_batch
 from tests.support.rendering import status_fetch, status_where, widget_text
 from tests.support.waiting import settle, wait_until
 from tests.ui.fake_api import FakeAPI
@@ -157,9 +158,6 @@ async def test_when_the_server_answers_before_the_index_opens_the_etas_come_from
     tmp_path, monkeypatch
 ):
     """The first estimates had no observations (the index was not open yet): they are worked out again at once."""
-    from batchtui.store import open_index, save_batches
-    from tests.support.batches import batch_json
-
     path = tmp_path / "index.sqlite3"
     index = open_index(path, now=NOW).index
     for seconds_ago, completed in ((120, 100), (60, 400)):
