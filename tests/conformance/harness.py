@@ -29,6 +29,7 @@ import httpx
 
 from batchtui.api.client import BatchClient, ClientConfig
 from batchtui.api.retry import RetryPolicy
+from tests.support.loopback import PLAIN_HTTP
 
 HERE = Path(__file__).resolve().parent
 REPO_ROOT = HERE.parents[1]
@@ -161,7 +162,7 @@ class MockServer:
             if self.process.poll() is not None:
                 raise ServerDidNotStart(f"exited with code {self.process.returncode}")
             try:
-                response = httpx.get(f"{self.url}{self.probe_path}", timeout=1)
+                response = httpx.get(f"{self.url}{self.probe_path}", timeout=1, verify=PLAIN_HTTP)
             except httpx.TransportError:
                 pass
             else:
@@ -178,7 +179,7 @@ class MockServer:
         exactly the lines of what happened between them.
         """
         marker = f"conformance-marker-{uuid.uuid4().hex}".encode()
-        httpx.get(f"{self.url}/batches/{marker.decode()}", headers=AUTH, timeout=5)
+        httpx.get(f"{self.url}/batches/{marker.decode()}", headers=AUTH, timeout=5, verify=PLAIN_HTTP)
         deadline = time.monotonic() + LOG_SYNC_SECONDS
         while True:
             log = self.log_bytes()
@@ -358,7 +359,7 @@ class RecordingTransport(httpx.AsyncBaseTransport):
     """The real network transport, keeping each exchange (JSON bodies buffered) for the test to inspect."""
 
     def __init__(self) -> None:
-        self._inner = httpx.AsyncHTTPTransport()
+        self._inner = httpx.AsyncHTTPTransport(verify=PLAIN_HTTP)
         self.exchanges: list[Exchange] = []
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:

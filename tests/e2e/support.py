@@ -9,6 +9,7 @@ import httpx
 
 from batchtui.ui.screens.batches import BatchesScreen
 from batchtui.ui.widgets.batch_table import BatchTable
+from tests.support.loopback import PLAIN_HTTP
 
 START = 1_795_618_800.0
 KEY = "sk-e2e-lifecycle-not-a-real-key"
@@ -39,7 +40,10 @@ def content_requests(simulator, file_id: str) -> list:
 def file_bytes(simulator, file_id: str) -> bytes:
     """A file's content straight from the simulator, for comparing with what the app shows."""
     response = httpx.get(
-        f"{simulator.base_url}/files/{file_id}/content", headers={"Authorization": f"Bearer {KEY}"}, timeout=30
+        f"{simulator.base_url}/files/{file_id}/content",
+        headers={"Authorization": f"Bearer {KEY}"},
+        timeout=30,
+        verify=PLAIN_HTTP,
     )
     response.raise_for_status()
     return response.content

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-import ssl
 from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
 
 from batchtui.sim import ManualClock, SimConfig, Simulator
+from tests.support.loopback import PLAIN_HTTP
 
 
 @pytest.fixture
@@ -35,13 +35,7 @@ def sim(start_sim: Callable[..., Simulator]) -> Simulator:
     return start_sim()
 
 
-@pytest.fixture(scope="session")
-def tls_context() -> ssl.SSLContext:
-    # Loaded once: every httpx.Client would otherwise spend ~50 ms reading CA certificates it never uses here.
-    return httpx.create_ssl_context()
-
-
 @pytest.fixture
-def client(sim: Simulator, tls_context: ssl.SSLContext) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=sim.base_url, timeout=10, verify=tls_context) as http:
+def client(sim: Simulator) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=sim.base_url, timeout=10, verify=PLAIN_HTTP) as http:
         yield http

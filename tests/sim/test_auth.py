@@ -4,6 +4,7 @@ import httpx
 import pytest
 
 from batchtui.sim import Simulator
+from tests.support.loopback import PLAIN_HTTP
 
 from .support import StartSim
 
@@ -27,7 +28,7 @@ def locked(start_sim: StartSim) -> Simulator:
 )
 def test_a_missing_or_wrong_key_is_a_401_that_echoes_no_key(locked: Simulator, headers: dict[str, str]) -> None:
     for method, path in (("GET", "/batches"), ("POST", "/batches/batch_x/cancel"), ("GET", "/nowhere")):
-        response = httpx.request(method, locked.base_url + path, headers=headers)
+        response = httpx.request(method, locked.base_url + path, headers=headers, verify=PLAIN_HTTP)
         assert response.status_code == 401
         assert response.json() == {
             "error": {
@@ -44,9 +45,14 @@ def test_a_missing_or_wrong_key_is_a_401_that_echoes_no_key(locked: Simulator, h
     "headers", [{"authorization": f"Bearer {KEY}"}, {"authorization": f"bearer {KEY}"}, {"api-key": KEY}]
 )
 def test_the_key_is_accepted_openai_or_azure_style(locked: Simulator, headers: dict[str, str]) -> None:
-    assert httpx.get(f"{locked.base_url}/batches", headers=headers).status_code == 200
+    assert httpx.get(f"{locked.base_url}/batches", headers=headers, verify=PLAIN_HTTP).status_code == 200
 
 
 def test_without_a_configured_key_any_or_no_key_works(sim: Simulator) -> None:
-    assert httpx.get(f"{sim.base_url}/batches").status_code == 200
-    assert httpx.get(f"{sim.base_url}/batches", headers={"authorization": "Bearer anything"}).status_code == 200
+    assert httpx.get(f"{sim.base_url}/batches", verify=PLAIN_HTTP).status_code == 200
+    assert (
+        httpx.get(
+            f"{sim.base_url}/batches", headers={"authorization": "Bearer anything"}, verify=PLAIN_HTTP
+        ).status_code
+        == 200
+    )

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import ssl
 from collections.abc import Iterator
 from urllib.parse import quote
 
@@ -8,6 +7,7 @@ import httpx
 import pytest
 
 from batchtui.sim import ManualClock, Simulator
+from tests.support.loopback import PLAIN_HTTP
 
 from .support import StartSim, all_batches
 
@@ -18,8 +18,8 @@ def hostile(start_sim: StartSim) -> Simulator:
 
 
 @pytest.fixture
-def hostile_client(hostile: Simulator, tls_context: ssl.SSLContext) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=hostile.base_url, verify=tls_context) as http:
+def hostile_client(hostile: Simulator) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=hostile.base_url, verify=PLAIN_HTTP) as http:
         yield http
 
 

@@ -4,6 +4,7 @@ import httpx
 import pytest
 
 from batchtui.sim import FaultConfig, Simulator
+from tests.support.loopback import PLAIN_HTTP
 
 from .support import StartSim, all_batches, assert_error
 
@@ -82,7 +83,7 @@ def test_azure_style_prefixes_and_api_version_are_accepted(client: httpx.Client)
 def test_an_empty_account_lists_nothing(start_sim: StartSim) -> None:
     sim = start_sim(batch_count=0)
     assert sim.batches() == []
-    page = httpx.get(f"{sim.base_url}/batches").json()
+    page = httpx.get(f"{sim.base_url}/batches", verify=PLAIN_HTTP).json()
     assert page == {"object": "list", "data": [], "first_id": None, "last_id": None, "has_more": False}
 
 

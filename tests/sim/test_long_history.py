@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from batchtui.sim import ManualClock, SimConfig, Simulator
+from tests.support.loopback import PLAIN_HTTP
 
 from .support import all_batches
 from .test_seeded_account import ENDPOINT_MODELS, STATUSES
@@ -156,7 +157,7 @@ def test_the_stuck_batch_never_leaves_validating(demo: Simulator, clock: ManualC
 
 def test_the_stuck_batch_can_still_be_cancelled(demo: Simulator, clock: ManualClock) -> None:
     stuck = next(b for b in demo.batches() if b["status"] == "validating" and b["created_at"] < clock.now() - 3600)
-    cancelled = httpx.post(f"{demo.base_url}/batches/{stuck['id']}/cancel").json()
+    cancelled = httpx.post(f"{demo.base_url}/batches/{stuck['id']}/cancel", verify=PLAIN_HTTP).json()
     assert cancelled["status"] == "cancelling"
     clock.advance(60)
     assert by_id(demo)[stuck["id"]]["status"] == "cancelled"
@@ -174,7 +175,7 @@ def test_yesterdays_batches_still_run_pages_down_the_list(demo: Simulator, clock
 
 
 def test_paging_the_whole_history_returns_every_batch_once_newest_first(demo: Simulator) -> None:
-    with httpx.Client(base_url=demo.base_url, timeout=10) as client:
+    with httpx.Client(base_url=demo.base_url, timeout=10, verify=PLAIN_HTTP) as client:
         listed = all_batches(client, limit=100)
     ids = [batch["id"] for batch in listed]
     assert len(ids) == len(set(ids)) == len(demo.batches())

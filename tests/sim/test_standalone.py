@@ -7,6 +7,8 @@ import sys
 
 import httpx
 
+from tests.support.loopback import PLAIN_HTTP
+
 
 def test_python_m_batchtui_sim_prints_its_url_serves_and_stops_cleanly() -> None:
     process = subprocess.Popen(
@@ -24,8 +26,8 @@ def test_python_m_batchtui_sim_prints_its_url_serves_and_stops_cleanly() -> None
         prefix = "batchtui simulator serving "
         assert line.startswith(prefix + "http://127.0.0.1:") and line.endswith("/v1")
         url = line.removeprefix(prefix)
-        assert httpx.get(f"{url}/batches").status_code == 401
-        page = httpx.get(f"{url}/batches", headers={"authorization": "Bearer k"}).json()
+        assert httpx.get(f"{url}/batches", verify=PLAIN_HTTP).status_code == 401
+        page = httpx.get(f"{url}/batches", headers={"authorization": "Bearer k"}, verify=PLAIN_HTTP).json()
         assert len(page["data"]) == 5
     finally:
         process.send_signal(signal.SIGINT)
@@ -40,7 +42,7 @@ def test_sigterm_also_stops_it_cleanly() -> None:
     )
     assert process.stdout is not None
     url = process.stdout.readline().strip().rsplit(" ", 1)[1]
-    assert httpx.get(f"{url}/batches").json()["data"] == []
+    assert httpx.get(f"{url}/batches", verify=PLAIN_HTTP).json()["data"] == []
     process.terminate()
     _, stderr = process.communicate(timeout=10)
     assert process.returncode == 0 and stderr == ""
