@@ -11,7 +11,7 @@ from batchtui.ui.dialogs.save_file import ConfirmOverwrite, SaveFileScreen
 from batchtui.ui.screens.batches import BatchesScreen
 from batchtui.ui.screens.create_batch import CreateBatchScreen
 from batchtui.ui.screens.recovery import RecoveryScreen
-from tests.e2e.support import KEY, file_bytes, file_lines, posts, rows, select
+from tests.e2e.support import KEY, file_bytes, file_lines, modest, posts, rows, select
 from tests.support.apps import build_app
 from tests.support.rendering import widget_text
 from tests.support.waiting import settle, wait_until
@@ -49,7 +49,9 @@ async def save_default(app, pilot) -> None:
 
 @pytest.mark.parametrize("status", ["expired", "cancelled", "completed"])
 async def test_the_retry_file_holds_exactly_the_unfinished_requests(simulator, clock, workdir, status):
-    batch = next(b for b in simulator.batches() if b["status"] == status and b["output_file_id"] and b["error_file_id"])
+    batch = modest(
+        [b for b in simulator.batches() if b["status"] == status and b["output_file_id"] and b["error_file_id"]]
+    )
     expected = unfinished(simulator, batch)
     assert expected, "the simulator gave this batch nothing to retry"
     app = build_app(base_url=simulator.base_url, key=KEY, clock=clock, page_size=100)
@@ -93,7 +95,7 @@ async def test_saving_over_an_existing_retry_file_asks_first(simulator, clock, w
 
 
 async def test_a_retry_batch_is_created_from_the_file_with_retry_of(simulator, clock, workdir):
-    batch = next(b for b in simulator.batches() if b["status"] == "cancelled" and b["output_file_id"])
+    batch = modest([b for b in simulator.batches() if b["status"] == "cancelled" and b["output_file_id"]])
     expected = unfinished(simulator, batch)
     app = build_app(base_url=simulator.base_url, key=KEY, clock=clock, page_size=100)
     async with app.run_test(size=(140, 45)) as pilot:

@@ -11,7 +11,7 @@ from batchtui.ui.dialogs.save_file import ConfirmOverwrite, SaveFileScreen
 from batchtui.ui.file_cache import cached_file
 from batchtui.ui.screens.results import ResultsScreen
 from batchtui.ui.widgets.result_table import ResultTable
-from tests.e2e.support import KEY, content_requests, file_bytes, file_lines, notifications, select
+from tests.e2e.support import KEY, content_requests, file_bytes, file_lines, modest, notifications, select
 from tests.support.apps import build_app
 from tests.support.rendering import widget_text
 from tests.support.waiting import settle, wait_until
@@ -25,12 +25,14 @@ def cache_dir(tmp_path, monkeypatch):
 
 
 def a_batch(simulator, status: str, *, with_errors: bool = True) -> dict:
-    return next(
-        batch
-        for batch in simulator.batches()
-        if batch["status"] == status
-        and (batch["error_file_id"] is not None) == with_errors
-        and (status != "completed" or batch["output_file_id"])
+    return modest(
+        [
+            batch
+            for batch in simulator.batches()
+            if batch["status"] == status
+            and (batch["error_file_id"] is not None) == with_errors
+            and (status != "completed" or batch["output_file_id"])
+        ]
     )
 
 
