@@ -12,10 +12,12 @@ import contextlib
 import hashlib
 import inspect
 import tomllib
+from collections import Counter
 from collections.abc import Iterator
 from importlib.metadata import version
 from pathlib import Path
 
+import pytest
 from packaging.requirements import Requirement
 from textual.app import App, ComposeResult
 from textual.binding import Binding
@@ -244,6 +246,48 @@ async def test_a_stock_footer_still_keeps_the_watchers_of_removed_keys():
         f"a stock Footer holds {len(watchers)} `compact` watchers for {keys} keys after 20 binding refreshes in "
         f"textual {TEXTUAL}: textual#6666 looks fixed, so delete {FOOTER_LEAK} and these footer tests"
     )
+
+
+# LeanFooter.compose: each key given `-compact` before it is mounted, so its compact watcher restyles nothing
+
+FOOTER_COMPACT = (
+    "LeanFooter.compose (FooterKey gets its compact class only from a watcher after mounting; " + NO_ISSUE + ")"
+)
+
+
+async def key_stylings(footer: Footer, monkeypatch: pytest.MonkeyPatch) -> tuple[list[set[str]], list[int]]:
+    """The classes of each key a footer shows, and how often the stylesheet styled each while it came up."""
+    from textual.css.stylesheet import Stylesheet
+    from textual.widgets._footer import FooterKey
+
+    apply, styled = Stylesheet.apply, Counter[int]()
+
+    def counting(self: Stylesheet, node: object, *args: object, **kwargs: object) -> object:
+        if isinstance(node, FooterKey):
+            styled[id(node)] += 1
+        return apply(self, node, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Stylesheet, "apply", counting)
+    app = FooterApp(footer)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        keys = list(footer.query(FooterKey))
+        return [set(key.classes) for key in keys], [styled[id(key)] for key in keys]
+
+
+async def test_compact_keys_carry_the_stock_footers_classes_and_are_styled_once(monkeypatch):
+    stock_classes, stock_styled = await key_stylings(Footer(compact=True), monkeypatch)
+    lean_classes, lean_styled = await key_stylings(LeanFooter(), monkeypatch)
+    assert lean_classes == stock_classes and all("-compact" in classes for classes in stock_classes), (
+        f"a compact Footer's keys carry {stock_classes} in textual {TEXTUAL}, LeanFooter's {lean_classes}: "
+        f"{FOOTER_COMPACT} adds `-compact` itself; give the keys the class FooterKey's compact watcher gives now"
+    )
+    assert lean_styled == [1, 1, 1], (
+        f"LeanFooter's keys were styled {lean_styled} times each in textual {TEXTUAL}: {FOOTER_COMPACT} no "
+        "longer spares the second styling"
+    )
+    # The day this fails, FooterKey comes up compact by itself and the class added in LeanFooter.compose can go.
+    assert stock_styled == [2, 2, 2], stock_styled
 
 
 # App._driver.write: the terminal notification when a batch finishes (BatchesScreen._write_to_terminal)
