@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from batchtui.config import Settings
 from batchtui.ui.screens.batches import BatchesScreen
-from tests.e2e.support import KEY, notifications, select
+from tests.e2e.support import KEY, heard_notifications, notifications, select
 from tests.support.apps import build_app
 from tests.support.waiting import settle
 
@@ -21,6 +21,7 @@ def posts(simulator) -> list[str]:
 
 async def test_no_key_sends_a_post_and_each_refused_one_says_read_only(simulator, clock, tmp_path):
     app = read_only_app(simulator, clock)
+    said = heard_notifications(app)
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(app, pilot)
         screen = app.screen
@@ -52,7 +53,6 @@ async def test_no_key_sends_a_post_and_each_refused_one_says_read_only(simulator
                 await pilot.press("escape")
                 await settle(app, pilot)
         assert posts(simulator) == []
-        said = notifications(app)
         assert (
             said.count("Read-only: this session sends nothing that changes the account (no cancel, create or retry).")
             >= 4
