@@ -16,11 +16,19 @@ from tests.support.apps import build_app
 from tests.support.waiting import settle, wait_until
 
 HISTORY_SIZE = 1_500  # 75 pages of 20: a batch 60 pages down is batch 1,200
+# For the tests about the index file itself (damaged, unwritable, what is in it): a walk of three pages of 100.
+SMALL_HISTORY = 300
 
 
 @pytest.fixture
 def big_account(clock):
     with Simulator(SimConfig(seed=5, api_key=KEY, batch_count=HISTORY_SIZE), clock=clock) as sim:
+        yield sim
+
+
+@pytest.fixture
+def small_account(clock):
+    with Simulator(SimConfig(seed=5, api_key=KEY, batch_count=SMALL_HISTORY), clock=clock) as sim:
         yield sim
 
 
@@ -121,10 +129,10 @@ async def test_in_steady_state_a_tick_costs_one_list_request_plus_active_batches
                 assert len(tick) - 1 <= len(active - visible)
 
 
-async def test_a_damaged_index_is_moved_aside_rebuilt_and_said_once(big_account, clock, tmp_path):
+async def test_a_damaged_index_is_moved_aside_rebuilt_and_said_once(small_account, clock, tmp_path):
     path = tmp_path / "index.sqlite3"
     path.write_bytes(b"this is not a database" * 100)
-    app = app_with_index(big_account, clock, path)
+    app = app_with_index(small_account, clock, path)
     async with app.run_test(size=(160, 45)) as pilot:
         await wait_until(pilot, lambda: app.history.available and app.history.indexed > 0, timeout=30)
         await settle(app, pilot)
@@ -133,10 +141,10 @@ async def test_a_damaged_index_is_moved_aside_rebuilt_and_said_once(big_account,
     assert list(tmp_path.glob("index.sqlite3.corrupt-*"))
 
 
-async def test_an_index_that_cannot_be_written_leaves_batchtui_working_and_says_so_once(big_account, clock, tmp_path):
+async def test_an_index_that_cannot_be_written_leaves_batchtui_working_and_says_so_once(small_account, clock, tmp_path):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the cache folder should be")
-    app = app_with_index(big_account, clock, blocker / "index.sqlite3")
+    app = app_with_index(small_account, clock, blocker / "index.sqlite3")
     async with app.run_test(size=(160, 45)) as pilot:
         await wait_until(pilot, lambda: app.screen.pager.page is not None)
         await settle(app, pilot)
@@ -161,8 +169,8 @@ async def test_two_batchtuis_share_one_index(big_account, clock, tmp_path):
     assert sqlite3.connect(path).execute("SELECT count(*) FROM batches").fetchone()[0] == HISTORY_SIZE
 
 
-async def test_the_key_is_written_to_no_file(big_account, clock, tmp_path):
-    app = app_with_index(big_account, clock, tmp_path / "index.sqlite3")
+async def test_the_key_is_written_to_no_file(small_account, clock, tmp_path):
+    app = app_with_index(small_account, clock, tmp_path / "index.sqlite3")
     async with app.run_test(size=(160, 45)) as pilot:
         await wait_until(pilot, lambda: app.history.state.history_complete, timeout=60)
     for file in tmp_path.rglob("*"):
