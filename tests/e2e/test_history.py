@@ -11,7 +11,7 @@ from batchtui.api.client import BatchClient, ClientConfig
 from batchtui.sim import SimConfig, Simulator
 from batchtui.ui.app import BatchApp
 from batchtui.ui.history import History
-from tests.e2e.support import KEY
+from tests.e2e.support import KEY, heard_notifications
 from tests.support.apps import build_app
 from tests.support.waiting import settle, wait_until
 
@@ -133,10 +133,10 @@ async def test_a_damaged_index_is_moved_aside_rebuilt_and_said_once(small_accoun
     path = tmp_path / "index.sqlite3"
     path.write_bytes(b"this is not a database" * 100)
     app = app_with_index(small_account, clock, path)
+    toasts = heard_notifications(app)
     async with app.run_test(size=(160, 45)) as pilot:
         await wait_until(pilot, lambda: app.history.available and app.history.indexed > 0, timeout=30)
         await settle(app, pilot)
-        toasts = [str(n.message) for n in app._notifications]
         assert sum("unusable" in toast and "rebuilt" in toast for toast in toasts) == 1
     assert list(tmp_path.glob("index.sqlite3.corrupt-*"))
 
@@ -145,12 +145,12 @@ async def test_an_index_that_cannot_be_written_leaves_batchtui_working_and_says_
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the cache folder should be")
     app = app_with_index(small_account, clock, blocker / "index.sqlite3")
+    toasts = heard_notifications(app)
     async with app.run_test(size=(160, 45)) as pilot:
         await wait_until(pilot, lambda: app.screen.pager.page is not None)
         await settle(app, pilot)
         assert not app.history.available
         assert app.screen.shown  # the live list works without it
-        toasts = [str(n.message) for n in app._notifications]
         assert sum("without its batch index" in toast for toast in toasts) == 1
         assert app.screen.check_action("search", ()) is None  # dimmed: nothing to search
 
@@ -159,13 +159,13 @@ async def test_two_batchtuis_share_one_index(big_account, clock, tmp_path):
     path = tmp_path / "index.sqlite3"
     first = app_with_index(big_account, clock, path)
     second = app_with_index(big_account, clock, path)
+    heard = {first: heard_notifications(first), second: heard_notifications(second)}
     async with first.run_test(size=(160, 45)) as pilot_one, second.run_test(size=(160, 45)) as pilot_two:
         await wait_until(pilot_one, lambda: first.history.state.history_complete, timeout=60)
         await wait_until(pilot_two, lambda: second.history.state.history_complete, timeout=60)
         for app in (first, second):
             assert app.history.available and app.history.problem is None
-            toasts = [str(n.message) for n in app._notifications]
-            assert not any("locked" in toast for toast in toasts)
+            assert not any("locked" in toast for toast in heard[app])
     assert sqlite3.connect(path).execute("SELECT count(*) FROM batches").fetchone()[0] == HISTORY_SIZE
 
 
