@@ -66,27 +66,6 @@ def file_lines(simulator, file_id: str) -> list[dict]:
     return [json.loads(line) for line in file_bytes(simulator, file_id).splitlines() if line.strip()]
 
 
-def notifications(app) -> list[str]:
-    return [str(note.message) for note in app._notifications]
-
-
-def heard_notifications(app) -> list[str]:
-    """Every notification the app raises from now on, in order, expired or not.
-
-    A toast leaves `app._notifications` once its timeout has passed on the wall clock, which a long flow on a busy
-    machine can outlast; what `notifications` reads is only the ones still showing.
-    """
-    heard: list[str] = []
-    notify = app.notify
-
-    def recording(message, *args, **kwargs):
-        heard.append(str(message))
-        return notify(message, *args, **kwargs)
-
-    app.notify = recording
-    return heard
-
-
 def write_jsonl(path: Path, records: list[object]) -> Path:
     path.write_text("".join(json.dumps(record) + "\n" for record in records), encoding="utf-8")
     return path

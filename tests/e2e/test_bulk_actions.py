@@ -7,8 +7,9 @@ import pytest
 from batchtui.ui.dialogs.choose_folder import ChooseFolder
 from batchtui.ui.dialogs.confirm_bulk_cancel import ConfirmBulkCancel
 from batchtui.ui.screens.batches import BatchesScreen
-from tests.e2e.support import KEY, file_bytes, notifications, select
+from tests.e2e.support import KEY, file_bytes, select
 from tests.support.apps import build_app
+from tests.support.notifications import toasts
 from tests.support.waiting import settle, wait_until
 
 
@@ -49,7 +50,7 @@ async def test_three_marked_batches_y_three_cancel_requests(simulator, clock):
         assert screen.marks.ids == {finished}
         statuses = {b.id: b.status for b in screen.page.data}
         assert all(statuses[batch_id] == "cancelling" for batch_id in cancellable)
-        assert any(note.startswith("Cancelling 3 batches; 1 skipped") for note in notifications(app))
+        assert any(note.startswith("Cancelling 3 batches; 1 skipped") for note in toasts(app))
 
 
 async def test_d_saves_each_marked_output_into_the_folder_without_overwriting(simulator, clock, tmp_path):
@@ -71,7 +72,7 @@ async def test_d_saves_each_marked_output_into_the_folder_without_overwriting(si
         await wait_until(pilot, lambda: isinstance(app.screen, ChooseFolder) and app.screen.listening)
         app.screen.query_one("#folder-path").value = str(folder)
         await pilot.press("enter")
-        await wait_until(pilot, lambda: any(note.startswith("Saved") for note in notifications(app)))
+        await wait_until(pilot, lambda: any(note.startswith("Saved") for note in toasts(app)))
         await settle(app, pilot)
         first, second = with_output
         assert (folder / f"{first.id}_output.jsonl").read_bytes() == file_bytes(simulator, first.output_file_id)
@@ -80,7 +81,7 @@ async def test_d_saves_each_marked_output_into_the_folder_without_overwriting(si
         assert sorted(path.name for path in folder.iterdir()) == sorted(
             [f"{first.id}_output.jsonl", f"{second.id}_output.jsonl", f"{second.id}_output-2.jsonl"]
         )
-        summary = next(note for note in notifications(app) if note.startswith("Saved"))
+        summary = next(note for note in toasts(app) if note.startswith("Saved"))
         assert summary.startswith(f"Saved 2 output files into {folder}")
         assert "1 numbered (name taken)" in summary
         assert f"1 skipped ({without.id}: " in summary
@@ -94,4 +95,4 @@ async def test_d_without_marks_says_how_to_mark(simulator, clock):
         await pilot.press("d")
         await pilot.pause()
         assert isinstance(app.screen, BatchesScreen)
-        assert "Mark batches with m first: their output files are saved." in notifications(app)
+        assert "Mark batches with m first: their output files are saved." in toasts(app)

@@ -11,8 +11,9 @@ from batchtui.api.client import BatchClient, ClientConfig
 from batchtui.sim import SimConfig, Simulator
 from batchtui.ui.app import BatchApp
 from batchtui.ui.history import History
-from tests.e2e.support import KEY, heard_notifications
+from tests.e2e.support import KEY
 from tests.support.apps import build_app
+from tests.support.notifications import heard_notifications
 from tests.support.waiting import settle, wait_until
 
 HISTORY_SIZE = 1_500  # 75 pages of 20: a batch 60 pages down is batch 1,200

@@ -12,8 +12,9 @@ from batchtui.api.retry import RetryPolicy
 from batchtui.sim import FaultConfig, SimConfig, Simulator
 from batchtui.ui.screens.create_batch import CreateBatchScreen
 from batchtui.ui.widgets.batch_table import BatchTable
-from tests.e2e.support import KEY, chat_request, file_lines, notifications, posts, rows, write_jsonl
+from tests.e2e.support import KEY, chat_request, file_lines, posts, rows, write_jsonl
 from tests.support.apps import build_app
+from tests.support.notifications import toasts
 from tests.support.rendering import widget_text
 from tests.support.waiting import settle, wait_until
 
@@ -157,6 +158,4 @@ async def test_a_lost_create_answer_finds_the_batch_instead_of_creating_another(
             assert len(made) == 1
             assert len(posts(simulator, "/v1/files")) == 1
             assert main.selected_id == made[0]["id"] == rows(app)[0]
-            assert any(
-                "the batch was created after all" in note and made[0]["id"] in note for note in notifications(app)
-            )
+            assert any("the batch was created after all" in note and made[0]["id"] in note for note in toasts(app))

@@ -11,8 +11,9 @@ from batchtui.ui.dialogs.save_file import ConfirmOverwrite, SaveFileScreen
 from batchtui.ui.file_cache import cached_file
 from batchtui.ui.screens.results import ResultsScreen
 from batchtui.ui.widgets.result_table import ResultTable
-from tests.e2e.support import KEY, content_requests, file_bytes, file_lines, modest, notifications, select
+from tests.e2e.support import KEY, content_requests, file_bytes, file_lines, modest, select
 from tests.support.apps import build_app
+from tests.support.notifications import toasts
 from tests.support.rendering import widget_text
 from tests.support.waiting import settle, wait_until
 
@@ -138,7 +139,7 @@ async def test_saving_is_atomic_and_asks_before_overwriting(simulator, clock, tm
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmOverwrite))
         await pilot.press("y")
         await wait_until(pilot, lambda: target.read_bytes() == content)
-        await wait_until(pilot, lambda: any("Saved" in note and str(target) in note for note in notifications(app)))
+        await wait_until(pilot, lambda: any("Saved" in note and str(target) in note for note in toasts(app)))
         assert not [path.name for path in tmp_path.iterdir() if path.name.endswith(".part")]
 
 
@@ -166,7 +167,7 @@ async def test_o_e_and_r_are_dimmed_where_they_do_not_apply(simulator, clock):
         await pilot.press("o", "e", "R")
         await pilot.pause()
         assert not isinstance(app.screen, ResultsScreen)
-        said = notifications(app)
+        said = toasts(app)
         assert any("has no output file yet" in note for note in said)
         assert any("has no error file yet" in note for note in said)
         assert any("is still in_progress: a retry file can be built once it has ended" in note for note in said)

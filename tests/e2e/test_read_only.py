@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from batchtui.config import Settings
 from batchtui.ui.screens.batches import BatchesScreen
-from tests.e2e.support import KEY, heard_notifications, notifications, select
+from tests.e2e.support import KEY, select
 from tests.support.apps import build_app
+from tests.support.notifications import heard_notifications, toasts
 from tests.support.waiting import settle
 
 
@@ -69,5 +70,5 @@ async def test_the_read_only_reason_follows_a_remapped_key(simulator, clock):
         await pilot.press("x", "y", "ctrl+n")
         await settle(app, pilot)
         assert isinstance(app.screen, BatchesScreen)
-        assert len([n for n in notifications(app) if n.startswith("Read-only")]) == 2
+        assert len([n for n in toasts(app) if n.startswith("Read-only")]) == 2
         assert posts(simulator) == []

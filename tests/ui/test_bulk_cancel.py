@@ -14,6 +14,7 @@ from batchtui.ui.text.bulk import bulk_cancel_question, cancel_summary
 from batchtui.ui.widgets.batch_table import BatchTable
 from tests.support.apps import build_app
 from tests.support.batches import numbered_batch
+from tests.support.notifications import toasts
 from tests.support.rendering import plain_text, widget_text
 from tests.support.waiting import settle, wait_until
 from tests.ui.fake_api import error_response
@@ -24,10 +25,6 @@ CANCELLABLE = ["batch_0000", "batch_0002", "batch_0004"]
 
 def batch(index: int, status: str) -> Batch:
     return Batch.model_validate(numbered_batch(index, status))
-
-
-def toasts(app) -> list[str]:
-    return [str(note.message) for note in app._notifications]
 
 
 async def mark(app, pilot, rows: list[int]) -> None:

@@ -26,6 +26,7 @@ from batchtui.ui.dialogs.help import HelpScreen
 from batchtui.ui.dialogs.save_file import ConfirmOverwrite, SaveFileScreen
 from batchtui.ui.screens.batches import BatchesScreen
 from tests.support.batches import NOW, numbered_batch
+from tests.support.notifications import toasts
 from tests.support.rendering import screen_lines
 from tests.support.waiting import settle, wait_until
 
@@ -52,10 +53,6 @@ async def on_screen(pilot, kind: type[Question]) -> Question:
 
 def cancel_posts(fake_api) -> int:
     return fake_api.count("POST", "/cancel")
-
-
-def toasts(app: App) -> list[str]:
-    return [str(notification.message) for notification in app._notifications]
 
 
 # Keys typed ahead of the cancel dialog (the batch list's first row is in progress, so `c` asks)

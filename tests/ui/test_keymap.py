@@ -10,6 +10,7 @@ from batchtui.ui.dialogs.help import HelpScreen
 from batchtui.ui.screens.batches import BatchesScreen
 from tests.support.apps import FAKE_URL, build_app, with_profiles
 from tests.support.keys import FAKE_KEY
+from tests.support.notifications import toasts
 from tests.support.rendering import status_where, widget_text
 from tests.support.waiting import settle
 
@@ -18,10 +19,6 @@ KEYMAP = {"cancel_batch": "x", "open_results": "O", "next_page": "ctrl+n", "last
 
 def footer_keys(app) -> dict[str, str]:
     return {key.description: key.key_display for key in app.screen.query(FooterKey)}
-
-
-def toasts(app) -> list[str]:
-    return [str(notification.message) for notification in app._notifications]
 
 
 async def test_the_footer_shows_the_remapped_keys(make_app):

@@ -14,6 +14,7 @@ from batchtui.ui.notifications import (
 )
 from batchtui.ui.screens.batches import BatchesScreen
 from tests.support.batches import numbered_batch
+from tests.support.notifications import toasts
 from tests.support.waiting import settle
 
 OSC_777 = "\x1b]777;notify;batchtui;"
@@ -115,10 +116,6 @@ def capture_terminal(app) -> list[str]:
     written: list[str] = []
     app._driver.write = written.append
     return written
-
-
-def toasts(app) -> list[str]:
-    return [str(note.message) for note in app._notifications]
 
 
 @pytest.fixture
