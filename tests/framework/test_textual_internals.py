@@ -523,3 +523,29 @@ def test_a_screens_own_refresh_still_asks_for_a_partial_frame_and_a_screenshot_f
         f"Compositor keeps what to redraw elsewhere than `_dirty_regions` in textual {TEXTUAL}: {HEADLESS_FRAMES} "
         "clears it for each skipped frame"
     )
+
+
+# tests/support/parsed_css.py: each piece of CSS parsed once per worker (the tests' own use, not the app's)
+
+PARSED_CSS = "tests/support/parsed_css.py parse_each_css_once (" + NO_ISSUE + ")"
+
+
+def test_a_stylesheet_still_parses_through_parse_rules_on_what_the_shared_parses_are_keyed_by():
+    from textual.css.stylesheet import Stylesheet
+
+    from tests.support.parsed_css import TEXTUALS_PARSE
+
+    parameters = list(inspect.signature(TEXTUALS_PARSE).parameters)
+    assert parameters == ["self", "css", "read_from", "is_default_rules", "tie_breaker", "scope"], (
+        f"Stylesheet._parse_rules takes {parameters} in textual {TEXTUAL}: {PARSED_CSS} keys its parses on the "
+        "old arguments and the CSS variables, and passes them on by position"
+    )
+    assert "self._parse_rules(" in inspect.getsource(Stylesheet.parse), (
+        f"Stylesheet.parse no longer parses through _parse_rules in textual {TEXTUAL}: {PARSED_CSS} no longer "
+        "saves anything"
+    )
+    source = inspect.getsource(TEXTUALS_PARSE)
+    assert "variable_tokens=self._variable_tokens" in source, (
+        f"Stylesheet._parse_rules reads more than the CSS variables in textual {TEXTUAL}: {PARSED_CSS} would "
+        "share a parse between stylesheets that differ in it"
+    )

@@ -7,39 +7,12 @@ from typing import Any
 import pytest
 from textual._compositor import Compositor
 from textual.app import App
-from textual.css.stylesheet import Stylesheet
 from textual.pilot import Pilot
 
 from batchtui.ui.app import BatchApp
 from tests.support.apps import build_app
 from tests.support.batches import numbered_batch
 from tests.ui.fake_api import FakeAPI
-
-# Textual parses each app's CSS afresh (the app's .tcss and every widget's DEFAULT_CSS), about a sixth of the
-# CPU of every app a test here starts. The parse depends only on the text, where it was read from and the CSS
-# variables (the theme), so one parse per worker serves every app: a theme switch still parses anew, a parse
-# that raises is never kept, and an app's widgets already share their rule sets, which nothing mutates.
-PARSED_CSS: dict[tuple[object, ...], list[Any]] = {}
-
-
-@pytest.fixture(autouse=True)
-def css_parsed_once_per_worker(monkeypatch: pytest.MonkeyPatch) -> None:
-    parse = Stylesheet._parse_rules
-
-    def parse_once(
-        self: Stylesheet,
-        css: str,
-        read_from: Any,
-        is_default_rules: bool = False,
-        tie_breaker: int = 0,
-        scope: str = "",
-    ) -> list[Any]:
-        key = (css, read_from, is_default_rules, tie_breaker, scope, tuple(sorted(self._variables.items())))
-        if key not in PARSED_CSS:
-            PARSED_CSS[key] = parse(self, css, read_from, is_default_rules, tie_breaker, scope)
-        return PARSED_CSS[key]
-
-    monkeypatch.setattr(Stylesheet, "_parse_rules", parse_once)
 
 
 @pytest.fixture
