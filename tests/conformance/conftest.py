@@ -7,6 +7,7 @@ needs that tool, each on its own free ports; with `--dist loadgroup` every test 
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import time
@@ -24,6 +25,7 @@ from .harness import (
     TOOLS,
     Conformance,
     MockServer,
+    Mode,
     ServerDidNotStart,
     harness_for,
 )
@@ -63,15 +65,21 @@ def _require(tool: str) -> None:
 
 
 def _start_all(tool: str, log_dir: os.PathLike[str]) -> dict[str, MockServer]:
-    """Start every mode of one tool together (start-up is mostly process loading), then wait for each."""
+    """Start every process one tool's modes need together (start-up is mostly process loading), then wait for each.
+
+    Modes with the same flags differ only in the headers their requests carry: they share a process.
+    """
     server_class = SERVER_CLASSES[tool]
     modes = [mode for mode in MODES if mode.tool == tool]
-    servers = {mode.name: server_class.launch(mode, log_dir, 1) for mode in modes}
+    first_with_flags: dict[tuple[str, ...], Mode] = {}
+    for mode in modes:
+        first_with_flags.setdefault(mode.flags, mode)
+    launched = {flags: server_class.launch(mode, log_dir, 1) for flags, mode in first_with_flags.items()}
     try:
         deadline = time.monotonic() + STARTUP_SECONDS
-        for mode in modes:
+        for flags, mode in first_with_flags.items():
             for attempt in range(1, START_ATTEMPTS + 1):
-                server = servers[mode.name]
+                server = launched[flags]
                 try:
                     server.wait_until_answering(deadline)
                     break
@@ -90,12 +98,12 @@ def _start_all(tool: str, log_dir: os.PathLike[str]) -> dict[str, MockServer]:
                             pytrace=False,
                         )
                     # Another process took the free port between our probe and the server's bind.
-                    servers[mode.name] = server_class.launch(mode, log_dir, attempt + 1)
+                    launched[flags] = server_class.launch(mode, log_dir, attempt + 1)
     except BaseException:
-        for server in servers.values():
+        for server in launched.values():
             server.stop()
         raise
-    return servers
+    return {mode.name: dataclasses.replace(launched[mode.flags], mode=mode) for mode in modes}
 
 
 @pytest.fixture(scope="session")
