@@ -137,8 +137,11 @@ class History:
         body = {"data": [batch.raw for batch in page.data], "has_more": page.has_more, "last_id": page.last_id}
 
         def writing(index: Index) -> None:
-            self.state, _ = record_list_page(index, self.state, request, body, seen_at=seen_at)
+            state, _ = record_list_page(index, self.state, request, body, seen_at=seen_at)
+            # The event loop reads these two while this thread writes them: the count goes first, so no reader
+            # sees the new state (say, the history complete) beside the count from before this page.
             self.indexed = indexed_count(index)
+            self.state = state
 
         await self._with_index(writing)
 

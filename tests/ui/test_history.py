@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 
 import httpx
 import pytest
 
+from batchtui.api.models import BatchPage
 from batchtui.clock import ManualClock
 from batchtui.store import open_index, save_batches
+from batchtui.store.planner import HISTORY_PAGE_SIZE, ListPage, Purpose
+from batchtui.ui import history as history_module
 from batchtui.ui.app import BatchApp
 from batchtui.ui.history import History
 from batchtui.ui.widgets.batch_table import BatchTable
@@ -183,3 +187,28 @@ async def test_when_the_server_answers_before_the_index_opens_the_etas_come_from
         opening.set()
         await wait_until(pilot, lambda: screen.insights["batch_run"].eta.from_observations)
         assert len(list_requests(api)) == 1  # worked out again from the index, not fetched again
+
+
+async def test_while_a_page_is_counted_the_state_is_still_the_one_the_old_count_goes_with(tmp_path, monkeypatch):
+    history = History(tmp_path / "index.sqlite3")
+    await history.open(now=NOW)
+    counting, counted = threading.Event(), threading.Event()
+    count = history_module.indexed_count
+
+    def slow_count(index):
+        counting.set()
+        assert counted.wait(10), "the test never let the count finish"
+        return count(index)
+
+    monkeypatch.setattr(history_module, "indexed_count", slow_count)
+    page = BatchPage.model_validate({"object": "list", "data": [numbered_batch(0, "completed")], "has_more": False})
+    writing = asyncio.create_task(
+        history.record_page(ListPage(None, HISTORY_PAGE_SIZE, Purpose.TOP), page, seen_at=NOW)
+    )
+    assert await asyncio.to_thread(counting.wait, 10)
+    # The page is written and being counted: a reader on the event loop sees both values from before it.
+    assert (history.state.history_complete, history.indexed) == (False, 0)
+    counted.set()
+    await writing
+    assert (history.state.history_complete, history.indexed) == (True, 1)
+    await history.close()
