@@ -42,12 +42,12 @@ def pytest_configure(config):
         # key is pytest's own override (meant for pytester).
         config.stash[gc_collect_iterations_key] = 1
         return
-    # An xdist worker has sent its last report by now (pytest_sessionfinish). What its final collection would
-    # find is the garbage of the few hundred apps it ran (each app unfreezes its heap on exit, see
-    # batchtui/ui/app.py), a million objects: 3 s of CPU per worker, then as long again freeing the rest at
-    # interpreter exit, all after the last test. An exception found there would only be printed, attributed
-    # to no test, while unraisable exceptions during the run fail the test that was running (filterwarnings
-    # in pyproject.toml). So a worker skips both.
+    # By the time its cleanups run, an xdist worker has sent its last report (pytest_sessionfinish). What its
+    # final collection would find is the garbage of the few hundred apps it ran (each app unfreezes its heap
+    # on exit, see batchtui/ui/app.py), a million objects: 3 s of CPU per worker, then a second or two freeing
+    # the rest at interpreter exit, all after the last test. An exception found there would only be printed,
+    # attributed to no test, while unraisable exceptions during the run fail the test that was running
+    # (filterwarnings in pyproject.toml). So a worker skips both.
     config.stash[gc_collect_iterations_key] = 0
     config.add_cleanup(_leave_at_once)
 
