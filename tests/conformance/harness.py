@@ -64,7 +64,7 @@ class Mode:
     # unless told -1), so one call says it all; random modes differ each time, so tests repeat.
     deterministic: bool = True
     repeats: int = 1
-    # Sent with every request of this mode. Modes with the same flags share one process (tests/conformance/conftest.py).
+    # Sent with every request of this mode. Modes with the same flags share one process (see conftest.py).
     headers: tuple[tuple[str, str], ...] = ()
 
     @property
@@ -72,15 +72,18 @@ class Mode:
         return f"{self.tool}-{self.name}"
 
 
-SEED_1 = ("--errors", "--dynamic", "--seed", "batchtui-1")
+def _seeded(number: int) -> tuple[str, ...]:
+    return ("--errors", "--dynamic", "--seed", f"batchtui-{number}")
+
+
 PRISM_MODES = (
     # Static answers from the seed-1 process: with `Prefer: dynamic=false` Prism answers each request as a
     # process started without --dynamic does (checked byte for byte on every path the client calls; test_modes.py
     # keeps an eye on it), and a process less saves ~2.5 s of CPU starting it.
-    Mode("prism", "static", SEED_1, headers=(("Prefer", "dynamic=false"),)),
-    Mode("prism", "dynamic-seed-1", SEED_1),
-    Mode("prism", "dynamic-seed-2", ("--errors", "--dynamic", "--seed", "batchtui-2")),
-    Mode("prism", "dynamic-seed-3", ("--errors", "--dynamic", "--seed", "batchtui-3")),
+    Mode("prism", "static", _seeded(1), headers=(("Prefer", "dynamic=false"),)),
+    Mode("prism", "dynamic-seed-1", _seeded(1)),
+    Mode("prism", "dynamic-seed-2", _seeded(2)),
+    Mode("prism", "dynamic-seed-3", _seeded(3)),
     Mode("prism", "dynamic-random", ("--errors", "--dynamic"), deterministic=False, repeats=RANDOM_REPEATS),
 )
 STEADY_MODES = (
