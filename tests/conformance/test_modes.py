@@ -1,4 +1,4 @@
-"""The modes are what their names say, including the one that borrows another mode's process."""
+"""The modes are what their names say, including those that borrow another mode's process."""
 
 from __future__ import annotations
 
@@ -19,3 +19,20 @@ async def test_the_static_mode_gets_static_answers_from_the_seeded_process_it_sh
     assert seeded_batch.id != "string"
     assert static_api.last("GET").request.headers["prefer"] == "dynamic=false"
     assert "prefer" not in seeded_api.last("GET").request.headers
+
+
+async def test_each_seed_gets_its_own_fixed_answers_from_the_one_process(prism_servers: dict[str, MockServer]) -> None:
+    seeds = [prism_servers[f"dynamic-seed-{number}"] for number in (1, 2, 3)]
+    assert len({server.process.pid for server in seeds}) == 1
+    answers = []
+    for number, server in enumerate(seeds, start=1):
+        async with harness_for(server) as api:
+            first = await api.client.retrieve_batch("batch_abc123")
+            again = await api.client.retrieve_batch("batch_abc123")
+        sent = api.last("GET").request.headers.get("prefer")
+        assert sent == (None if number == 1 else f"seed=batchtui-{number}")
+        # Fixed: Prism reseeds each request with the mode's seed, so a call answers as the one before it.
+        assert again.raw == first.raw, number
+        answers.append(first.raw)
+    # Each seed its own: a seed the header failed to set would answer as the process's own (seed 1).
+    assert answers[0] != answers[1] != answers[2] != answers[0]
