@@ -22,6 +22,7 @@ from batchtui.ui.screens.batches import BatchesScreen
 from batchtui.ui.widgets.batch_table import BatchTable
 from tests.e2e.support import START
 from tests.support.apps import build_app
+from tests.support.notifications import notifications
 from tests.support.rendering import status_fetch
 from tests.support.waiting import settle
 
@@ -71,7 +72,7 @@ def assert_idle_and_consistent(app: BatchApp, screen: BatchesScreen, known_ids: 
     # among them) keeps the rows it had (test_hostile_data.py::test_a_page_of_only_unreadable_items_is_not_an_empty_account).
     assert 0 < len(shown) <= PAGE_SIZE and set(shown) <= known_ids, tick
     assert screen.selected_id == (shown[table.cursor_row] if shown else None), tick
-    assert not list(app._notifications), tick
+    assert not notifications(app), tick
 
 
 def live_objects() -> dict[str, int]:
@@ -170,5 +171,5 @@ async def test_the_refresh_timer_keeps_running_through_failures():
             await settle(app, pilot)
             screen = app.screen
             assert screen.error is not None and screen.query_one(BatchTable).has_class("-stale")
-            assert not list(app._notifications)
+            assert not notifications(app)
             assert screen.fetching or screen.next_refresh_at is not None

@@ -8,6 +8,7 @@ from batchtui.ui.dialogs.confirm_cancel import ConfirmCancel
 from batchtui.ui.widgets.batch_detail import COLUMN_GAP, BatchDetail
 from batchtui.ui.widgets.batch_table import BatchTable
 from tests.support.apps import build_app
+from tests.support.notifications import notifications
 from tests.support.rendering import (
     assert_terminal_safe,
     plain_text,
@@ -111,7 +112,7 @@ async def test_the_cancel_dialog_and_toasts_keep_hostile_text_literal(clock):
             await pilot.pause()
             from textual.widgets._toast import Toast
 
-            toasts = [plain_text(Toast(note).render()) for note in app._notifications]
+            toasts = [plain_text(Toast(note).render()) for note in notifications(app)]
             assert any("Copied batch_hostile_[blink]markup_id" in text for text in toasts), toasts
             assert_terminal_safe(app)
             assert not [r for r in simulator.requests if r.method == "POST"]

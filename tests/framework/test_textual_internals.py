@@ -549,3 +549,26 @@ def test_a_stylesheet_still_parses_through_parse_rules_on_what_the_shared_parses
         f"Stylesheet._parse_rules reads more than the CSS variables in textual {TEXTUAL}: {PARSED_CSS} would "
         "share a parse between stylesheets that differ in it"
     )
+
+
+# tests/support/notifications.py: the notifications showing now (the tests' own use, not the app's)
+
+NOTIFICATIONS = "tests/support/notifications.py notifications (" + NO_ISSUE + ")"
+
+
+async def test_the_notifications_showing_are_still_kept_on_the_app_in_order():
+    from tests.support.notifications import notifications
+
+    app = App()
+    async with app.run_test() as pilot:
+        app.notify("first", severity="warning")
+        app.notify("second", title="Title")
+        await pilot.pause()
+        shown = [(str(note.message), note.severity, note.title) for note in notifications(app)]
+        assert shown == [("first", "warning", ""), ("second", "information", "Title")], (
+            f"App._notifications no longer holds the notifications showing in textual {TEXTUAL}: {NOTIFICATIONS} "
+            f"read {shown}"
+        )
+        app.clear_notifications()
+        await pilot.pause()
+        assert notifications(app) == [], f"cleared notifications stay in App._notifications in textual {TEXTUAL}"

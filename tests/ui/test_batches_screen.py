@@ -9,6 +9,7 @@ from batchtui.ui.screens.batches import BatchesScreen
 from batchtui.ui.widgets.batch_detail import BatchDetail
 from batchtui.ui.widgets.batch_table import BatchTable
 from tests.support.batches import numbered_batch
+from tests.support.notifications import notifications
 from tests.support.rendering import status_fetch, widget_text
 from tests.support.waiting import settle
 
@@ -178,7 +179,7 @@ async def test_refused_cancel_shows_the_server_message_and_changes_nothing(make_
         from textual.widgets._toast import Toast
 
         # Render each toast as Textual will: markup in server text must come out literally.
-        toasts = [str(Toast(notification).render()) for notification in app._notifications]
+        toasts = [str(Toast(notification).render()) for notification in notifications(app)]
         assert any("Batch is already finalizing [bold]x[/]" in text for text in toasts), toasts
 
 
@@ -217,7 +218,7 @@ async def test_failed_refresh_keeps_rows_marks_them_stale_and_recovers(make_app,
         status = status_fetch(app)
         assert "Stale" in status and "The server had an error" in status
         assert app.screen.check_action("show_error", ()) is True
-        assert not app._notifications  # told once, in the status line, not as toasts
+        assert not notifications(app)  # told once, in the status line, not as toasts
         fake_api.fail_with = None
         await pilot.press("r")
         await settle(app, pilot)
@@ -243,7 +244,7 @@ async def test_y_copies_the_selected_id(make_app):
         await settle(app, pilot)
         await pilot.press("down", "y")
         assert app.clipboard == "batch_0001"
-        assert any("Copied batch_0001" in str(n.message) for n in app._notifications)
+        assert any("Copied batch_0001" in str(n.message) for n in notifications(app))
 
 
 async def test_help_lists_every_key(make_app):

@@ -15,6 +15,7 @@ from batchtui.ui.screens.batches import BatchesScreen
 from batchtui.ui.screens.create_batch import CreateBatchScreen
 from tests.support.apps import build_app
 from tests.support.batches import numbered_batch
+from tests.support.notifications import notifications
 from tests.support.rendering import widget_text
 from tests.support.waiting import settle, wait_until
 from tests.ui.lifecycle_fakes import LifecycleAPI
@@ -130,7 +131,7 @@ async def test_when_the_lookup_fails_too_the_next_try_looks_again_before_creatin
         assert len(api.posts("/batches")) == 1
         assert len(api.posts("/files")) == 1
         assert main.selected_id == "batch_new1"
-        assert any("created after all: batch_new1" in str(note.message) for note in app._notifications)
+        assert any("created after all: batch_new1" in str(note.message) for note in notifications(app))
 
 
 async def test_an_unreadable_success_answer_is_looked_up_not_retried(api, input_file):

@@ -18,6 +18,7 @@ from batchtui.ui.dialogs.error_details import ErrorDetails
 from batchtui.ui.widgets.batch_table import BatchTable
 from tests.support.apps import build_app
 from tests.support.batches import NOW, numbered_batch
+from tests.support.notifications import notifications
 from tests.support.rendering import status_fetch, widget_text
 from tests.support.waiting import settle, wait_until
 from tests.ui.fake_api import FakeAPI
@@ -193,7 +194,7 @@ async def shows_the_failure(case: Case) -> None:
         assert "⚠" in status_text(app)
         assert_not_loading(app)
         # One message in the status line, not a toast.
-        assert not list(app._notifications)
+        assert not notifications(app)
 
         await pilot.press("E")
         await pilot.pause()
@@ -237,7 +238,7 @@ async def test_a_failed_refresh_keeps_the_rows_marked_stale_with_their_age():
             assert f"Stale, from {stamp} ({ago} ago)" in status, (name, status)
             assert CASES[name].says[0][:40] in status, (name, status)
             assert_not_loading(app)
-            assert not list(app._notifications), name
+            assert not notifications(app), name
 
             # The next tick that works clears the error and the stale mark.
             failure = None
@@ -288,7 +289,7 @@ async def test_the_status_line_says_what_it_is_waiting_for_while_it_retries(stat
         await wait_until(pilot, sleep.sleeping.is_set)
         await pilot.pause()
         assert expected in status_text(app), status_text(app)
-        assert not list(app._notifications)
+        assert not notifications(app)
 
         sleep.release.set()
         await settle(app, pilot)

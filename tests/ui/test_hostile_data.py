@@ -13,6 +13,7 @@ from batchtui.ui.widgets.batch_detail import BatchDetail
 from batchtui.ui.widgets.batch_table import COLUMNS, BatchTable
 from tests.support.apps import build_app
 from tests.support.batches import NOW, batch_json, numbered_batch
+from tests.support.notifications import notifications
 from tests.support.rendering import (
     assert_terminal_safe,
     plain_text,
@@ -240,7 +241,7 @@ async def test_error_messages_and_toasts_show_server_text_literally():
         await settle(app, pilot)
         from textual.widgets._toast import Toast
 
-        toasts = [" ".join(plain_text(Toast(note).render()).split()) for note in app._notifications]
+        toasts = [" ".join(plain_text(Toast(note).render()).split()) for note in notifications(app)]
         literal = "[bold red]x[/] [link=https://evil.example]click[/link] ␛[31mred"
         assert any(literal in text for text in toasts), toasts
         assert_terminal_safe(app)

@@ -14,6 +14,7 @@ from batchtui.ui.screens.batches import BatchesScreen
 from batchtui.ui.widgets.batch_table import BatchTable
 from tests.support.apps import build_app, connect_over, with_profiles
 from tests.support.batches import batch_json
+from tests.support.notifications import notifications
 from tests.support.rendering import widget_text
 from tests.support.waiting import settle, wait_until
 from tests.ui.fake_api import FakeAPI
@@ -49,7 +50,7 @@ def title(app) -> str:
 
 
 def toasts(app) -> list[tuple[str, str]]:
-    return [(str(note.message), note.severity) for note in app._notifications]
+    return [(str(note.message), note.severity) for note in notifications(app)]
 
 
 def keys_sent(api: FakeAPI) -> set[str]:

@@ -22,6 +22,7 @@ from batchtui.ui.widgets.step_progress import StepProgress
 from tests.support.apps import build_app
 from tests.support.batches import numbered_batch
 from tests.support.files import fake_cached_file, jsonl, result_line
+from tests.support.notifications import toasts
 from tests.support.rendering import widget_text
 from tests.support.waiting import settle, wait_until
 from tests.ui.lifecycle_fakes import LifecycleAPI
@@ -223,7 +224,7 @@ async def test_o_and_e_are_dimmed_without_a_file_and_say_why_when_pressed(api):
         await pilot.press("e")
         await pilot.pause()
         assert app.screen is main
-        notes = [str(note.message) for note in app._notifications]
+        notes = toasts(app)
         assert (
             "batch_0001 has no output file yet: it appears when the batch completes, expires or is cancelled." in notes
         )
@@ -235,7 +236,7 @@ async def test_o_and_e_are_dimmed_without_a_file_and_say_why_when_pressed(api):
         assert main.active_bindings["o"].enabled and not main.active_bindings["e"].enabled
         await pilot.press("e")
         await pilot.pause()
-        assert "batch_0002 has no error file: no request in it failed." in [str(n.message) for n in app._notifications]
+        assert "batch_0002 has no error file: no request in it failed." in toasts(app)
         assert not any("/content" in r.url.path for r in api.requests)
 
 

@@ -12,6 +12,7 @@ from batchtui.ui.dialogs.help import HelpScreen
 from tests.support.apps import build_app
 from tests.support.batches import numbered_batch
 from tests.support.keys import FAKE_KEY
+from tests.support.notifications import notifications
 from tests.support.rendering import screen_lines, widget_text
 from tests.support.waiting import settle
 from tests.ui.fake_api import FakeAPI
@@ -42,7 +43,7 @@ def everything_shown(app: BatchApp) -> str:
                 parts.append(widget_text(widget))
             elif isinstance(widget, DataTable):
                 parts += [str(cell) for row in widget.rows for cell in widget.get_row(row)]
-    parts += [str(note.message) + str(note.title) for note in app._notifications]
+    parts += [str(note.message) + str(note.title) for note in notifications(app)]
     return "\n".join(parts)
 
 
@@ -71,7 +72,7 @@ async def test_the_key_is_not_shown_in_normal_use_nor_in_help():
         assert_no_key(app)
         await pilot.press("y")  # copy id: a toast
         await pilot.pause()
-        assert app._notifications
+        assert notifications(app)
         assert_no_key(app)
         await open_and_check(app, pilot, "question_mark", expect=HelpScreen)
 
@@ -112,7 +113,7 @@ async def test_a_key_echoed_on_a_refresh_and_in_a_refused_cancel_is_not_shown():
         await pilot.pause()
         await pilot.press("y")
         await settle(app, pilot)
-        assert any("Could not cancel" in str(note.message) for note in app._notifications)
+        assert any("Could not cancel" in str(note.message) for note in notifications(app))
         assert_no_key(app)
         api.fail_with = (500, {"error": {"message": message, "type": "server_error", "code": FAKE_KEY}})
         await pilot.press("r")

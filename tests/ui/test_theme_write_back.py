@@ -10,6 +10,7 @@ from textual.command import CommandList, CommandPalette
 
 from batchtui.config import Settings
 from tests.support.apps import build_app
+from tests.support.notifications import notifications
 from tests.support.waiting import settle, wait_until
 from tests.ui.fake_api import FakeAPI
 
@@ -27,7 +28,7 @@ def app_with(tmp_path, *, theme: str | None = "textual-dark", config_path=None, 
 
 
 def toasts(app) -> list[tuple[str, str]]:
-    return [(str(note.message), note.severity) for note in app._notifications]
+    return [(str(note.message), note.severity) for note in notifications(app)]
 
 
 async def saved(app, pilot) -> None:

@@ -9,6 +9,7 @@ from textual.widgets._toast import Toast
 from batchtui.ui.toasts import MAX_TOAST_CELLS, tell, toast_text
 from tests.support.apps import build_app
 from tests.support.batches import numbered_batch
+from tests.support.notifications import notifications
 from tests.support.waiting import settle, wait_until
 from tests.ui.fake_api import FakeAPI
 
@@ -43,7 +44,7 @@ async def test_markup_in_server_text_stays_literal():
     async with app.run_test() as pilot:
         tell(app, "[bold]not bold[/bold]", title="[red]x")
         await pilot.pause()
-        [note] = list(app._notifications)
+        [note] = notifications(app)
         assert note.message == "[bold]not bold[/bold]" and note.title == "[red]x" and not note.markup
 
 
@@ -59,5 +60,5 @@ async def test_a_toast_about_a_huge_id_stays_small_on_screen():
         toast = app.screen.query_one(Toast)
         # Half of a 40-line screen before; now the cut message and the toast's padding.
         assert toast.size.height <= 8
-        [note] = list(app._notifications)
+        [note] = notifications(app)
         assert cell_len(str(note.message)) == MAX_TOAST_CELLS

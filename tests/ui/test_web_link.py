@@ -10,6 +10,7 @@ from textual.widgets._toast import Toast
 from batchtui.ui.screens.batches import dashboard_url
 from tests.support.apps import build_app
 from tests.support.batches import numbered_batch
+from tests.support.notifications import notifications
 from tests.support.waiting import settle
 from tests.ui.fake_api import FakeAPI
 
@@ -25,7 +26,7 @@ def record_opened(app) -> list[str]:
 def toast_links(app) -> list[tuple[str, str]]:
     """Each toast's text, and the link it carries ("" when none), as Textual renders it."""
     rendered = []
-    for notification in app._notifications:
+    for notification in notifications(app):
         content = Toast(notification).render()
         links = [span.style for span in content.spans if "link" in str(span.style)]
         rendered.append((content.plain, str(links[0]) if links else ""))
@@ -67,7 +68,7 @@ async def test_elsewhere_w_is_dimmed_and_says_why(keymap, fake_api):
         if keymap:
             await pilot.press("w")  # the old key does nothing any more, not even explain
             await pilot.pause()
-            assert len(app._notifications) == 1
+            assert len(notifications(app)) == 1
 
 
 async def test_a_hostile_id_becomes_neither_markup_nor_a_second_link():
