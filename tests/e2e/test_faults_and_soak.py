@@ -69,7 +69,8 @@ def assert_idle_and_consistent(app: BatchApp, screen: BatchesScreen, known_ids: 
     shown = rows(app)
     assert shown == list(dict.fromkeys(b.id for b in screen.page.data)), tick
     # Never empty: the account has 40 batches, and a failed tick (the wrong-shape page {"data": [{"id": 42}]}
-    # among them) keeps the rows it had (test_hostile_data.py::test_a_page_of_only_unreadable_items_is_not_an_empty_account).
+    # among them) keeps the rows it had, as
+    # tests/ui/test_hostile_data.py::test_a_page_of_only_unreadable_items_is_not_an_empty_account pins.
     assert 0 < len(shown) <= PAGE_SIZE and set(shown) <= known_ids, tick
     assert screen.selected_id == shown[table.cursor_row], tick
     assert not notifications(app), tick
