@@ -549,6 +549,15 @@ def test_a_stylesheet_still_parses_through_parse_rules_on_what_the_shared_parses
         f"Stylesheet._parse_rules reads more than the CSS variables in textual {TEXTUAL}: {PARSED_CSS} would "
         "share a parse between stylesheets that differ in it"
     )
+    module = inspect.getsource(inspect.getmodule(Stylesheet))
+    assert "self._variables = variables" in inspect.getsource(Stylesheet.set_variables), (
+        f"Stylesheet.set_variables no longer replaces the variables dict in textual {TEXTUAL}: {PARSED_CSS} "
+        "numbers each theme by the dict it last saw"
+    )
+    assert "_variables[" not in module and "_variables.update(" not in module, (
+        f"Stylesheet changes its variables in place in textual {TEXTUAL}: {PARSED_CSS} would keep a theme's "
+        "number for a dict whose values changed"
+    )
 
 
 # tests/support/notifications.py: the notifications showing now (the tests' own use, not the app's)

@@ -14,6 +14,19 @@ from textual.css.stylesheet import Stylesheet
 # tests/framework/test_textual_internals.py checks the method still takes what the key is made of.
 PARSED: dict[tuple[object, ...], list[Any]] = {}
 TEXTUALS_PARSE = Stylesheet._parse_rules  # taken before any test replaces it
+# Each distinct set of variables (a theme), numbered, so a parse's key is hashed without its ~150 pairs: sorting
+# and hashing those on every parse was a fortieth of tests/ui's CPU. Textual replaces a stylesheet's variables
+# with a new dict (set_variables) and never changes one in place, so the last dict seen names its number; it is
+# held here so its id cannot be reused by another.
+THEMES: dict[tuple[tuple[str, str], ...], int] = {}
+_last_seen: tuple[dict[str, str] | None, int] = (None, 0)
+
+
+def theme_number(variables: dict[str, str]) -> int:
+    global _last_seen
+    if variables is not _last_seen[0]:
+        _last_seen = (variables, THEMES.setdefault(tuple(sorted(variables.items())), len(THEMES)))
+    return _last_seen[1]
 
 
 def parse_each_css_once(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -25,7 +38,7 @@ def parse_each_css_once(monkeypatch: pytest.MonkeyPatch) -> None:
         tie_breaker: int = 0,
         scope: str = "",
     ) -> list[Any]:
-        key = (css, read_from, is_default_rules, tie_breaker, scope, tuple(sorted(self._variables.items())))
+        key = (css, read_from, is_default_rules, tie_breaker, scope, theme_number(self._variables))
         if key not in PARSED:
             PARSED[key] = TEXTUALS_PARSE(self, css, read_from, is_default_rules, tie_breaker, scope)
         return PARSED[key]
