@@ -47,7 +47,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # Once per venv, the test modules are compiled (pytest rewrites their asserts) before the workers start, each
-# half by one process, beside the lint; otherwise all four workers compile all of them at once (~3 s of CPU
+# half by one process, beside the lint; otherwise every worker compiles all of them at once (~3 s of CPU
 # each). Only a cache is written: what fails to compile here is reported by the run that follows.
 COLLECT := PYTHONDONTWRITEBYTECODE= xargs $(BIN)/python -m pytest --collect-only -q -p no:xdist -o addopts=
 $(TESTS_STAMP): $(STAMP)
