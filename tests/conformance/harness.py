@@ -66,6 +66,8 @@ class Mode:
     repeats: int = 1
     # Sent with every request of this mode. Modes with the same flags share one process (see conftest.py).
     headers: tuple[tuple[str, str], ...] = ()
+    # Each request its own `Prefer: seed=…` (Prism): random answers from a seeded process.
+    fresh_seed: bool = False
 
     @property
     def id(self) -> str:
@@ -80,15 +82,15 @@ def _seed(number: int) -> tuple[tuple[str, str], ...]:
 
 
 PRISM_MODES = (
-    # One process answers every mode but the random one: Prism's `Prefer` header overrides --dynamic and --seed
-    # per request, and the answers are then those of a process started with the header's setting (checked byte
-    # for byte, status, headers and body, on every path the client calls; test_modes.py keeps an eye on it).
-    # Each process less saves ~2.5 s of CPU starting it.
+    # One process answers every mode: Prism's `Prefer` header overrides --dynamic and --seed per request, and
+    # the answers are then those of a process started with the header's setting (checked byte for byte, status,
+    # headers and body, on every path the client calls; test_modes.py keeps an eye on it). The random mode is a
+    # new seed on every request, as a process without --seed draws one. Each process less saves ~2.5 s of CPU.
     Mode("prism", "static", SEEDED, headers=(("Prefer", "dynamic=false"),)),
     Mode("prism", "dynamic-seed-1", SEEDED),
     Mode("prism", "dynamic-seed-2", SEEDED, headers=_seed(2)),
     Mode("prism", "dynamic-seed-3", SEEDED, headers=_seed(3)),
-    Mode("prism", "dynamic-random", ("--errors", "--dynamic"), deterministic=False, repeats=RANDOM_REPEATS),
+    Mode("prism", "dynamic-random", SEEDED, deterministic=False, repeats=RANDOM_REPEATS, fresh_seed=True),
 )
 STEADY_MODES = (
     # Steady's answers carry only the required fields; arrays have one item unless told otherwise.
@@ -371,14 +373,17 @@ class Exchange:
 class RecordingTransport(httpx.AsyncBaseTransport):
     """The real network transport, keeping each exchange (JSON bodies buffered) for the test to inspect."""
 
-    def __init__(self, headers: tuple[tuple[str, str], ...] = ()) -> None:
+    def __init__(self, headers: tuple[tuple[str, str], ...] = (), *, fresh_seed: bool = False) -> None:
         self._inner = httpx.AsyncHTTPTransport(verify=PLAIN_HTTP)
         self._headers = headers
+        self._fresh_seed = fresh_seed
         self.exchanges: list[Exchange] = []
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         for name, value in self._headers:  # the mode's own (Prefer), not the client's
             request.headers[name] = value
+        if self._fresh_seed:
+            request.headers["Prefer"] = f"seed=random-{uuid.uuid4().hex}"
         if request.headers.get("content-type", "").startswith("multipart/form-data"):
             # Buffer the (small, test-made) upload so its parts can be inspected: see Exchange.form_parts.
             await request.aread()
@@ -447,7 +452,7 @@ class Conformance:
 
 @asynccontextmanager
 async def harness_for(server: MockServer, api_key: str | None = API_KEY) -> AsyncIterator[Conformance]:
-    transport = RecordingTransport(server.mode.headers)
+    transport = RecordingTransport(server.mode.headers, fresh_seed=server.mode.fresh_seed)
     # No retries: a 4xx or 500 from the mock must surface, not be retried into something else.
     config = ClientConfig(api_key=api_key, base_url=server.url, retry=RetryPolicy(max_retries=0))
     client = BatchClient(config, transport=transport)

@@ -36,3 +36,16 @@ async def test_each_seed_gets_its_own_fixed_answers_from_the_one_process(prism_s
         answers.append(first.raw)
     # Each seed its own: a seed the header failed to set would answer as the process's own (seed 1).
     assert answers[0] != answers[1] != answers[2] != answers[0]
+
+
+async def test_the_random_mode_gets_new_answers_on_every_request_from_the_seeded_process(
+    prism_servers: dict[str, MockServer],
+) -> None:
+    random, seeded = prism_servers["dynamic-random"], prism_servers["dynamic-seed-1"]
+    assert random.process is seeded.process
+    async with harness_for(random) as api:
+        answers = [(await api.client.retrieve_batch("batch_abc123")).raw for _ in range(3)]
+    seeds = [exchange.request.headers["prefer"] for exchange in api.exchanges]
+    assert len(set(seeds)) == 3 and all(seed.startswith("seed=random-") for seed in seeds)
+    # Random: a fresh seed each time, where the seeded mode answers every call alike.
+    assert answers[0] != answers[1] != answers[2] != answers[0]
