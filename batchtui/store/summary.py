@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from batchtui.store import statuses
 from batchtui.store.database import Index
 from batchtui.store.fields import timestamp
 from batchtui.store.reads import Observation
@@ -23,9 +24,8 @@ from batchtui.store.reads import Observation
 ENDED_LOOKBACK_SECONDS = 8 * 86_400  # the longest completion window a server accepts (7 days), and a day more
 # The newest observations of each batch that `observations_for` returns: enough for a rate and a sparkline.
 OBSERVATIONS_PER_BATCH = 240
-ACTIVE_STATUSES = ("validating", "in_progress", "finalizing", "cancelling")
-# Each way of ending, and the field that says when.
-ENDED_AT = {"completed": "completed_at", "failed": "failed_at", "expired": "expired_at", "cancelled": "cancelled_at"}
+# Each way of ending, and the field that says when: the status's own name with `_at` (completed_at, …).
+ENDED_AT = {status: f"{status}_at" for status in sorted(statuses.TERMINAL)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,14 +69,14 @@ SELECT status, count(*),
 FROM batches WHERE terminal = 0 GROUP BY status
 """
 
-_ENDED = """
+_ENDED = f"""
 SELECT id, status, created_at, endpoint, model,
-       json_extract(raw, '$.completed_at'), json_extract(raw, '$.failed_at'),
-       json_extract(raw, '$.expired_at'), json_extract(raw, '$.cancelled_at'),
+       {", ".join(f"json_extract(raw, '$.{field}')" for field in ENDED_AT.values())},
        CASE WHEN json_type(raw, '$.usage') = 'object' THEN json_extract(raw, '$.usage') END
 FROM batches JOIN batch_json USING (seq)
-WHERE status IN ('completed', 'failed', 'expired', 'cancelled') AND created_at >= ?
+WHERE status IN ({", ".join(f"'{status}'" for status in ENDED_AT)}) AND created_at >= ?
 """
+_USAGE_COLUMN = 5 + len(ENDED_AT)
 
 
 def account_counts(index: Index, day_start: int) -> AccountCounts:
@@ -91,7 +91,7 @@ def account_counts(index: Index, day_start: int) -> AccountCounts:
         in_progress=by_status.get("in_progress", 0),
         finalizing=by_status.get("finalizing", 0),
         cancelling=by_status.get("cancelling", 0),
-        other_active=sum(count for status, count in by_status.items() if status not in ACTIVE_STATUSES),
+        other_active=sum(count for status, count in by_status.items() if status not in statuses.ACTIVE),
         requests_done=int(sum(row[2] for row in active)),
         requests_to_run=int(sum(row[3] for row in active)),
         completed_today=ended_counts["completed"],
@@ -106,7 +106,7 @@ def _ended_since(connection: sqlite3.Connection, day_start: int) -> list[Finishe
     ended: list[FinishedBatch] = []
     for row in connection.execute(_ENDED, (day_start - ENDED_LOOKBACK_SECONDS,)):
         status = str(row[1])
-        fields = dict(zip(ENDED_AT.values(), row[5:9], strict=True))
+        fields = dict(zip(ENDED_AT.values(), row[5:_USAGE_COLUMN], strict=True))
         # Azure sends ISO text where OpenAI sends numbers: read it as the rest of the store does.
         ended_at = timestamp(fields[ENDED_AT[status]])
         if ended_at is None or ended_at < day_start:
@@ -119,7 +119,7 @@ def _ended_since(connection: sqlite3.Connection, day_start: int) -> list[Finishe
                 created_at=row[2],
                 endpoint=row[3],
                 model=row[4],
-                usage=_object(row[9]),
+                usage=_object(row[_USAGE_COLUMN]),
             )
         )
     return ended
