@@ -1,7 +1,7 @@
 """Guards for the private parts of Textual the UI touches, each failing with the upstream issue and what to re-check.
 
 An upgrade that renames or changes one of them would otherwise fail quietly: a leak, a slow cursor, a column that
-keeps its old width. Run this file first whenever the textual pin in pyproject.toml moves (STYLE.md).
+keeps its old width. Run this file first whenever the textual pin in pyproject.toml moves (docs/architecture.md).
 The cursor-row highlight itself is checked by
 tests/ui/test_batches_screen.py::test_only_the_cursor_row_is_highlighted_after_moves_and_scrolling.
 """
@@ -439,6 +439,36 @@ async def test_a_stock_datatable_still_puts_every_line_together_after_one_cell_c
         f"a stock DataTable put only {rendered} lines together after one cell changed in textual {TEXTUAL}: it no "
         f"longer keys every line on the update count, so delete {LINE_RENDER} and these tests"
     )
+
+
+async def test_the_focus_and_hover_states_batch_table_keys_on_still_change_what_is_drawn():
+    # BatchTable's line and cell keys copy two parts of DataTable's own: `_pseudo_class_state` (focus, hover,
+    # disabled, read in render_lines) and `_show_hover_cursor`. Each must still be set as the state changes, and
+    # a focus change must still draw the cursor row anew rather than reuse a kept line.
+    table = BatchTable()
+    async with TableApp(table).run_test(size=(150, 30)) as pilot:
+        fill(table)
+        table.focus()
+        await pilot.pause()
+        cursor_line = table.header_height + table.cursor_row
+        focused = table.render_line(cursor_line)
+        assert table._pseudo_class_state == table.get_pseudo_class_state(), (
+            f"DataTable._pseudo_class_state no longer holds the table's pseudo-class state in textual {TEXTUAL}: "
+            f"{LINE_RENDER} keys kept lines on it; key them on what DataTable's own caches use now"
+        )
+        pilot.app.set_focus(None)
+        await pilot.pause()
+        table.render_lines(table.size.region)
+        assert table.render_line(cursor_line) != focused, (
+            f"the cursor row looks the same focused and unfocused in textual {TEXTUAL}: {LINE_RENDER} reused a "
+            "line drawn under another focus state; key kept lines on what DataTable's own caches use now"
+        )
+        assert table._show_hover_cursor is False
+        await pilot.hover(table, offset=(2, table.header_height + 5))
+        assert table._show_hover_cursor is True, (
+            f"DataTable._show_hover_cursor is not set by a mouse hover in textual {TEXTUAL}: {LINE_RENDER} and "
+            "BatchTable._render_cell key kept renders on it; key them on what DataTable's own caches use now"
+        )
 
 
 def table_line(row: int) -> int:

@@ -1,9 +1,9 @@
 """The main screen: a page of batches, the selected one in detail, and a live status line.
 
-This screen owns the truth: which page is shown and the cursors to get back to
-earlier ones (the API has no `before`), the selected batch id, whether the
-refresh is paused, when data was last fetched, and the last error. Widgets only
-render what they are given.
+This screen owns the truth: which page is shown (its Pager keeps the cursors to
+get back to earlier ones, the API having no `before`), the selected batch id,
+whether the refresh is paused, when data was last fetched, and the last error.
+Widgets only render what they are given.
 """
 
 from __future__ import annotations
@@ -573,7 +573,8 @@ class BatchesScreen(Screen[None]):
 
     def _write_to_terminal(self, sequence: str) -> None:
         """Bytes for the terminal itself. Textual has no public writer (App.bell() is the only one, and it is
-        silent when headless); tests/framework/test_textual_internals.py guards `App._driver.write`."""
+        silent when headless); tests/framework/test_textual_internals.py guards `App._driver.write`.
+        Delete when Textual has a public way to write to the terminal (no upstream issue found)."""
         driver = getattr(self.app, "_driver", None)
         if driver is not None:
             driver.write(sequence)
